@@ -1,1 +1,52 @@
-var app = WebApplication.Create(args); app.Run();
+using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Cli;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Health;
+using ActivityFeed.Api.Infrastructure.Errors;
+using ActivityFeed.Api.Infrastructure.Http;
+using ActivityFeed.Api.Infrastructure.Json;
+using ActivityFeed.Api.Infrastructure.Logging;
+using ActivityFeed.Api.Infrastructure.OpenApi;
+using ActivityFeed.Api.Infrastructure.Validation;
+
+var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
+
+builder.Services.AddActivityFeedLogging(builder.Configuration, toStandardError: CommandLine.IsVerb(args));
+builder.Services.AddActivityFeedDatabase(builder.Configuration);
+builder.Services.AddActivityFeedJson();
+builder.Services.AddActivityFeedProblemDetails();
+builder.Services.AddActivityFeedValidation();
+builder.Services.AddActivityFeedOpenApi();
+builder.Services.AddActivityFeedHealth();
+builder.Services.AddActivityFeedAuth();
+builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
+
+var app = builder.Build();
+
+if (CommandLine.IsVerb(args))
+{
+    return await CommandLine.RunAsync(app, args);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseActivityFeedRequestLogging();
+app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<OrgAccessMiddleware>();
+
+app.MapActivityFeedDocs();
+app.MapHealth();
+app.MapApiKeys();
+
+if (app.Configuration.GetValue("ActivityFeed:MigrateOnStartup", true))
+{
+    await app.Services.MigrateDatabaseAsync();
+}
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can host it.</summary>
+public partial class Program;

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ActivityFeed.Api.Auth;
+
+public sealed class BearerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ActivityFeedDb db,
+    TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    // last_used_at is a hint for operators, not an audit log: one write a minute per key is plenty.
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (!Tokens.TryReadOrg(token, Tokens.ApiKeyPrefix, out var orgId))
+        {
+            return AuthenticateResult.Fail("The token is not valid.");
+        }
+
+        var hash = Tokens.Hash(token);
+        var key = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OrgId == orgId && k.SecretHash == hash && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.Scopes, k.LastUsedAt })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("The token is unknown or revoked.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
+        {
+            await db.ApiKeys.Where(k => k.OrgId == orgId && k.Id == key.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        }
+
+        var claims = new List<Claim> { new(AuthClaims.OrgId, orgId), new(AuthClaims.KeyId, key.Id) };
+        claims.AddRange(key.Scopes.Select(scope => new Claim(AuthClaims.Scope, scope)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var hadToken = Request.Headers.ContainsKey(HeaderNames.Authorization);
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = hadToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized,
+            hadToken
+                ? "The bearer token is missing, malformed, unknown, revoked or expired."
+                : "This endpoint needs an 'Authorization: Bearer <token>' header.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "The token lacks the scope this endpoint needs.");
+}

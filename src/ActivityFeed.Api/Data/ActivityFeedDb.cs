@@ -1,0 +1,17 @@
+using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Orgs;
+using Microsoft.EntityFrameworkCore;
+
+namespace ActivityFeed.Api.Data;
+
+// New migration: dotnet ef migrations add <Name> --project src/ActivityFeed.Api --output-dir Data/Migrations
+public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : DbContext(options)
+{
+    public DbSet<Org> Orgs => Set<Org>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ActivityFeedDb).Assembly);
+}

@@ -1,0 +1,36 @@
+using Serilog;
+using Serilog.Context;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ActivityFeed.Api.Infrastructure.Logging;
+
+public static class LoggingSetup
+{
+    /// <summary>
+    /// JSON lines with a request id on every line. Levels come from the "Serilog" section; sinks
+    /// registered in DI (the tests' capture) are added. CLI verbs log to stderr so stdout stays data.
+    /// </summary>
+    public static IServiceCollection AddActivityFeedLogging(this IServiceCollection services, IConfiguration configuration, bool toStandardError) =>
+        // preserveStaticLogger: each host (several run side by side in the tests) keeps its own pipeline.
+        services.AddSerilog((provider, logger) => logger
+            .ReadFrom.Configuration(configuration)
+            .ReadFrom.Services(provider)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null),
+            preserveStaticLogger: true);
+
+    /// <summary>Request logging that records the path but never the query string (stream endpoints take access_token there).</summary>
+    public static IApplicationBuilder UseActivityFeedRequestLogging(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            using (LogContext.PushProperty("RequestId", context.TraceIdentifier))
+            {
+                await next(context);
+            }
+        });
+        var logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+        return app.UseSerilogRequestLogging(options => options.Logger = logger);
+    }
+}

@@ -1,0 +1,50 @@
+using ActivityFeed.Api.Auth;
+using Microsoft.OpenApi;
+
+namespace ActivityFeed.Api.Infrastructure.OpenApi;
+
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+    private const string BearerScheme = "bearer";
+
+    public static IServiceCollection AddActivityFeedOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "ActivityFeed API",
+                    Version = "v1",
+                    Description = "Record what happens to contacts, records and users; read it back as timelines.",
+                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
+                };
+                // The document must not depend on the host that asked for it: the committed copy is compared byte for byte.
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An org API key (`afk.…`) or a user token, as `Authorization: Bearer <token>`.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().LastOrDefault();
+                if (scope is not null)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement
+                    {
+                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+}

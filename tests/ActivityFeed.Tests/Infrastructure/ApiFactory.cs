@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Orgs;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace ActivityFeed.Tests.Infrastructure;
+
+/// <summary>
+/// The real HTTP pipeline over a database of this test class's own, with one org and its admin key.
+/// </summary>
+public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private string _connectionString = "";
+
+    public LogCapture Logs { get; } = new();
+    public string OrgId { get; private set; } = "";
+    public string AdminKey { get; private set; } = "";
+    public string ConnectionString => _connectionString;
+
+    public async ValueTask InitializeAsync()
+    {
+        _connectionString = await server.CreateDatabaseAsync();
+        var org = await CreateOrgAsync("Test org");
+        OrgId = org.OrgId;
+        AdminKey = org.ApiKey;
+    }
+
+    public async Task<ProvisionedOrg> CreateOrgAsync(string name, string? orgId = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        return await OrgProvisioning.CreateAsync(db, name, orgId, DateTimeOffset.UtcNow)
+               ?? throw new InvalidOperationException($"Org {orgId} exists already.");
+    }
+
+    public HttpClient ClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public HttpClient AdminClient() => ClientWithKey(AdminKey);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:ActivityFeed", _connectionString);
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await server.DropDatabaseAsync(_connectionString);
+    }
+}
