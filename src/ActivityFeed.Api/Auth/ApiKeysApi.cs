@@ -1,5 +1,6 @@
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Json;
+using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;
 using ActivityFeed.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,8 @@ public static class ApiKeysApi
             .WithDescription("Returns the secret `key` once; only its hash is stored. Needs the `admin` scope.");
         group.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys))
             .WithSummary("List the org's API keys")
-            .WithDescription("Oldest first, revoked keys included (with `revoked_at`); never returns secrets. Needs the `admin` scope.");
+            .WithDescription("Oldest first, revoked keys included (with `revoked_at`); never returns secrets. Needs the `admin` scope.")
+            .WithQueryParameters(QueryParameter.Paging);
         group.MapGet("/{key_id}", GetApiKey).WithName(nameof(GetApiKey))
             .WithSummary("Get one API key").WithDescription("Needs the `admin` scope.");
         group.MapDelete("/{key_id}", RevokeApiKey).WithName(nameof(RevokeApiKey))

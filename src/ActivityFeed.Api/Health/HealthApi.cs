@@ -22,7 +22,8 @@ public static class HealthApi
         group.MapGet("/live", Live).WithName(nameof(Live))
             .WithSummary("Liveness").WithDescription("200 while the process serves requests; checks nothing else.");
         group.MapGet("/ready", Ready).WithName(nameof(Ready))
-            .WithSummary("Readiness").WithDescription("200 when the database answers, 503 otherwise.");
+            .WithSummary("Readiness").WithDescription("200 when the database answers, 503 otherwise.")
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -51,7 +51,7 @@ public sealed class ExceptionProblemHandler(ILogger<ExceptionProblemHandler> log
 
         return exception.StatusCode switch
         {
-            StatusCodes.Status413PayloadTooLarge => new(413, "The request body is larger than this server accepts."),
+            StatusCodes.Status413PayloadTooLarge => new(413, ""), // worded with the limit by ProblemDetailsSetup
             StatusCodes.Status415UnsupportedMediaType => new(415, "The request body must be JSON (Content-Type: application/json)."),
             _ when context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count == 0)
                 => new(400, "This endpoint needs a JSON request body."),

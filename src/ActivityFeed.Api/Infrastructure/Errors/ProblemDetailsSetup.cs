@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using ActivityFeed.Api.Infrastructure.Http;
+using Microsoft.Extensions.Options;
 
 namespace ActivityFeed.Api.Infrastructure.Errors;
 
@@ -12,6 +14,20 @@ public static class ProblemDetailsSetup
             // The contract names it trace_id; the framework's default camel-cased copy would be a second name for it.
             problem.Extensions.Remove("traceId");
             problem.Extensions["trace_id"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            if (problem.Status == StatusCodes.Status404NotFound && context.HttpContext.GetEndpoint() is null)
+            {
+                problem.Detail ??= $"No route matches {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}.";
+            }
+            else if (problem.Status == StatusCodes.Status413PayloadTooLarge)
+            {
+                var limit = context.HttpContext.RequestServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.MaxRequestBodyBytes;
+                problem.Detail = $"The request body is larger than the limit of {limit} bytes.";
+            }
+            else if (problem.Status == StatusCodes.Status405MethodNotAllowed)
+            {
+                problem.Detail ??= $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}.";
+            }
+
             problem.Detail ??= problem.Title;
         });
         services.AddExceptionHandler<ExceptionProblemHandler>();

@@ -23,8 +23,7 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<Re
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            return Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
-                $"The request body is {context.Request.ContentLength} bytes; the limit is {limit} bytes.");
+            return Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "");
         }
 
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();

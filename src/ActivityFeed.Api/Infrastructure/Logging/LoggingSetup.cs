@@ -14,6 +14,12 @@ public static class LoggingSetup
     public static IServiceCollection AddActivityFeedLogging(this IServiceCollection services, IConfiguration configuration, bool toStandardError) =>
         // preserveStaticLogger: each host (several run side by side in the tests) keeps its own pipeline.
         services.AddSerilog((provider, logger) => logger
+            // Defaults that configuration may override. Hosting's own request lines carry the query
+            // string (where stream clients put access_token), so they stay below the default level.
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(provider)
             .Enrich.FromLogContext()

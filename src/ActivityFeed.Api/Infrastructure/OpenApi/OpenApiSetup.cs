@@ -21,7 +21,12 @@ public static class OpenApiSetup
                     License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 };
                 // The document must not depend on the host that asked for it: the committed copy is compared byte for byte.
-                document.Servers = [];
+                document.Servers = [new OpenApiServer { Url = "/", Description = "The server that serves this document." }];
+                document.Tags = new HashSet<OpenApiTag>
+                {
+                    new() { Name = "Health", Description = "Liveness and readiness for load balancers and orchestrators." },
+                    new() { Name = "API keys", Description = "Server-to-server keys of an org, with scopes. Admin only." },
+                };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
@@ -34,8 +39,19 @@ public static class OpenApiSetup
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
-                var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().LastOrDefault();
-                if (scope is not null)
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                foreach (var parameter in metadata.OfType<QueryParameter>())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(parameter.ToOpenApi());
+                }
+
+                var scope = metadata.OfType<RequiredScope>().LastOrDefault();
+                if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+                {
+                    operation.Security = []; // explicitly public
+                }
+                else if (scope is not null)
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActivityFeed.Tests.Infrastructure;
+
+namespace ActivityFeed.Tests;
+
+public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Regenerate with scripts/update-openapi.sh (sets ACTIVITYFEED_UPDATE_OPENAPI=1 and runs this test).</summary>
+    [Fact]
+    public async Task CommittedDocumentEqualsTheGeneratedOne()
+    {
+        var generated = await GeneratedDocumentAsync();
+        var committedPath = Path.Combine(RepositoryRoot(), "openapi", "v1.json");
+        if (Environment.GetEnvironmentVariable("ACTIVITYFEED_UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(committedPath, generated, Cancel);
+        }
+
+        Assert.True(File.Exists(committedPath), "openapi/v1.json is missing: run scripts/update-openapi.sh");
+        var committed = await File.ReadAllTextAsync(committedPath, Cancel);
+        Assert.True(committed == generated,
+            "openapi/v1.json differs from what the server generates: run scripts/update-openapi.sh and commit the result.");
+    }
+
+    [Fact]
+    public async Task DocumentDeclaresBearerSecurityOnOrgEndpoints()
+    {
+        var document = JsonNode.Parse(await GeneratedDocumentAsync())!;
+        Assert.Equal("http", document["components"]!["securitySchemes"]!["bearer"]!["type"]!.GetValue<string>());
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        var createKey = document["paths"]!["/orgs/{org_id}/api-keys"]!["post"]!;
+        Assert.NotNull(createKey["security"]);
+        Assert.Empty(document["paths"]!["/health/live"]!["get"]!["security"]!.AsArray()); // explicitly public
+    }
+
+    [Fact]
+    public async Task SwaggerUiIsServed()
+    {
+        var response = await api.ClientWithKey(null).GetAsync("/swagger/index.html", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger", await response.Content.ReadAsStringAsync(Cancel), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<string> GeneratedDocumentAsync()
+    {
+        var response = await api.ClientWithKey(null).GetAsync("/openapi/v1.json", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Stable formatting, so the committed copy diffs well in review.
+        var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel));
+        return node!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActivityFeed.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("ActivityFeed.sln not found above the test binaries.");
+    }
+}
