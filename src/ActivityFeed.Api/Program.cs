@@ -1,3 +1,5 @@
+using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Cli;
 using ActivityFeed.Api.Data;
@@ -20,6 +22,7 @@ builder.Services.AddActivityFeedOpenApi();
 builder.Services.AddActivityFeedHealth();
 builder.Services.AddActivityFeedAuth();
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
+builder.Services.AddActivities();
 
 var app = builder.Build();
 
@@ -39,6 +42,8 @@ app.UseMiddleware<OrgAccessMiddleware>();
 app.MapActivityFeedDocs();
 app.MapHealth();
 app.MapApiKeys();
+app.MapActivities();
+app.MapActivityTypes();
 
 if (app.Configuration.GetValue("ActivityFeed:MigrateOnStartup", true))
 {

@@ -1,4 +1,6 @@
 using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Activities.Idempotency;
+using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Orgs;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +13,8 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<Org> Orgs => Set<Org>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ActivityFeedDb).Assembly);

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActivityFeed.Api.Activities.Types;
+using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Errors;
+using ActivityFeed.Api.Infrastructure.Json;
+using ActivityFeed.Api.Infrastructure.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ActivityFeed.Api.Activities;
+
+public static class ActivitiesApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotency-Replayed";
+
+    public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/orgs/{org_id}").WithTags("Activities").WithValidation();
+
+        group.MapPost("/activities", CreateActivity).WithName(nameof(CreateActivity))
+            .RequireScope(Scopes.ActivitiesWrite)
+            .WithSummary("Record an activity")
+            .WithDescription("201 with `Location`. A repeated `Idempotency-Key` (or `external_id`) with the same body replays the original (200, `Idempotency-Replayed: true`); with another body it is a 422; while the original is still being written the retry waits for it, or gets 409 with `Retry-After`.")
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/activities/batch", CreateActivitiesBatch).WithName(nameof(CreateActivitiesBatch))
+            .RequireScope(Scopes.ActivitiesWrite)
+            .WithSummary("Record up to 1,000 activities atomically")
+            .WithDescription("All or none. Errors name the item, e.g. `activities[3].type`. Items whose `external_id` repeats an earlier write with the same body come back as that activity; when every item is such a replay the answer is 200 with `Idempotency-Replayed: true`.")
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/activities/{id}", GetActivity).WithName(nameof(GetActivity))
+            .RequireScope(Scopes.ActivitiesRead)
+            .WithSummary("Get one activity");
+        group.MapPatch("/activities/{id}", PatchActivity).WithName(nameof(PatchActivity))
+            .RequireScope(Scopes.ActivitiesWrite)
+            .Accepts<ActivityPatchRequest>("application/merge-patch+json", "application/json")
+            .WithSummary("Change an activity (JSON merge patch)")
+            .WithDescription("Patchable: title, description, formatted_description, comment, tags, pinned (true sets `pinned_at`), metadata (merged, then checked against the type's schema), relation. `null` clears a field. Type, ids and timestamps are immutable (400). `updated_at` moves on every patch that changes something.")
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        group.MapDelete("/activities/{id}", DeleteActivity).WithName(nameof(DeleteActivity))
+            .RequireScope(Scopes.ActivitiesWrite)
+            .WithSummary("Delete an activity");
+        group.MapDelete("/contacts/{contact_id}/activities", EraseContactActivities).WithName(nameof(EraseContactActivities))
+            .RequireScope(Scopes.ActivitiesWrite)
+            .WithSummary("Erase every activity of a contact")
+            .WithDescription("Right to erasure: deletes the contact's activities (and the stored idempotent responses that contain them) and returns how many activities went. A contact with none answers `{\"deleted\": 0}`.");
+        return group;
+    }
+
+    public static async Task<Results<Created<ActivityResponse>, Ok<ActivityResponse>, ValidationProblem, ProblemHttpResult>> CreateActivity(
+        [FromRoute(Name = "org_id")] string orgId,
+        CreateActivityRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ActivityWriter writer,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        if (CheckIdempotencyKey(idempotencyKey) is { } invalidKey)
+        {
+            return invalidKey;
+        }
+
+        var result = await writer.CreateAsync(orgId, [request], prefixItems: false, idempotencyKey, cancellationToken);
+        return result.Status switch
+        {
+            WriteStatus.Created => TypedResults.Created(ActivityLocation(orgId, result.Items[0].Id), result.Items[0]),
+            WriteStatus.Replayed => Replayed(http, result.Items[0]),
+            _ => Failure(http, result),
+        };
+    }
+
+    public static async Task<Results<Created<ActivityBatchResponse>, Ok<ActivityBatchResponse>, ValidationProblem, ProblemHttpResult>> CreateActivitiesBatch(
+        [FromRoute(Name = "org_id")] string orgId,
+        CreateActivitiesBatchRequest request,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ActivityWriter writer,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        if (CheckIdempotencyKey(idempotencyKey) is { } invalidKey)
+        {
+            return invalidKey;
+        }
+
+        var result = await writer.CreateAsync(orgId, request.Activities!, prefixItems: true, idempotencyKey, cancellationToken);
+        return result.Status switch
+        {
+            WriteStatus.Created => TypedResults.Created((string?)null, new ActivityBatchResponse(result.Items)),
+            WriteStatus.Replayed => Replayed(http, new ActivityBatchResponse(result.Items)),
+            _ => Failure(http, result),
+        };
+    }
+
+    public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetActivity(
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
+    {
+        var activity = await db.Activities.AsNoTracking().SingleOrDefaultAsync(a => a.OrgId == orgId && a.Id == id, cancellationToken);
+        return activity is null ? ActivityNotFound(id) : TypedResults.Ok(ActivityMapping.ToResponse(activity));
+    }
+
+    public static async Task<Results<Ok<ActivityResponse>, ValidationProblem, ProblemHttpResult>> PatchActivity(
+        [FromRoute(Name = "org_id")] string orgId,
+        [FromRoute(Name = "id")] string id,
+        HttpContext http,
+        ActivityFeedDb db,
+        ActivityTypeCatalog catalog,
+        DescriptionSanitizer sanitizer,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
+        if (mediaType is not ("application/merge-patch+json" or "application/json"))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            var answer = JsonErrors.Describe(exception);
+            return TypedResults.ValidationProblem(answer.Errors!, detail: answer.Detail);
+        }
+
+        if (body is not JsonObject patch)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] },
+                detail: "The body must be a JSON object.");
+        }
+
+        var memberErrors = ActivityPatch.CheckMembers(patch);
+        if (memberErrors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(memberErrors, detail: "The patch has fields that cannot be changed or are malformed; see errors.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var activity = (await db.Activities
+            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (activity is null)
+        {
+            return ActivityNotFound(id);
+        }
+
+        var schemas = patch.ContainsKey("metadata")
+            ? await catalog.ResolveAsync(orgId, [activity.Type], cancellationToken)
+            : new Dictionary<string, NJsonSchema.JsonSchema>();
+        var errors = ActivityPatch.Apply(activity, patch, type => schemas.GetValueOrDefault(type), sanitizer,
+            Timestamps.Truncate(clock.GetUtcNow()), out var changed);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The patched activity would be invalid; see errors.");
+        }
+
+        if (changed)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(ActivityMapping.ToResponse(activity));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteActivity(
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
+    {
+        var deleted = await db.Activities.Where(a => a.OrgId == orgId && a.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? ActivityNotFound(id) : TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<ErasureResponse>> EraseContactActivities(
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "contact_id")] string contactId, ActivityFeedDb db, CancellationToken cancellationToken)
+    {
+        // One statement, so the activities and every stored response that repeats them go together.
+        var deleted = await db.Database.SqlQuery<int>($"""
+            WITH erased AS (
+                DELETE FROM activities WHERE org_id = {orgId} AND contact_id = {contactId} RETURNING id
+            ), replays AS (
+                DELETE FROM idempotency_keys
+                WHERE org_id = {orgId} AND activity_ids && ARRAY(SELECT id FROM erased)
+            )
+            SELECT count(*)::int AS "Value" FROM erased
+            """).SingleAsync(cancellationToken);
+        return TypedResults.Ok(new ErasureResponse(deleted));
+    }
+
+    private static string ActivityLocation(string orgId, string id) => $"/orgs/{Uri.EscapeDataString(orgId)}/activities/{id}";
+
+    private static Ok<T> Replayed<T>(HttpContext http, T body)
+    {
+        http.Response.Headers[ReplayedHeader] = "true";
+        return TypedResults.Ok(body);
+    }
+
+    private static ProblemHttpResult? CheckIdempotencyKey(string? key) =>
+        key is not null && (key.Length is 0 or > 255 || key.Any(char.IsControl))
+            ? TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [IdempotencyKeyHeader] = ["The Idempotency-Key header must be 1-255 printable characters."],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Detail = "The Idempotency-Key header is invalid.",
+            })
+            : null;
+
+    private static ProblemHttpResult Failure(HttpContext http, WriteResult result)
+    {
+        switch (result.Status)
+        {
+            case WriteStatus.Invalid:
+                return TypedResults.Problem(new HttpValidationProblemDetails(result.Errors!)
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Detail = "Nothing was written: one or more activities are invalid; see errors.",
+                });
+            case WriteStatus.ReusedWithAnotherBody:
+                return TypedResults.Problem(new HttpValidationProblemDetails(result.Errors!)
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity,
+                    Detail = "This idempotency key or external_id was already used for a different request; nothing was written.",
+                });
+            default:
+                http.Response.Headers.RetryAfter = "1";
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                    detail: "The same request is still being processed; retry after the time in Retry-After to get its result.");
+        }
+    }
+
+    private static ProblemHttpResult ActivityNotFound(string id) =>
+        TypedResults.Problem(detail: $"No activity '{id}' in this org.", statusCode: StatusCodes.Status404NotFound);
+}

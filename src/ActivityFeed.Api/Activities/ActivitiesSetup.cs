@@ -1,0 +1,15 @@
+using ActivityFeed.Api.Activities.Types;
+
+namespace ActivityFeed.Api.Activities;
+
+public static class ActivitiesSetup
+{
+    public static IServiceCollection AddActivities(this IServiceCollection services)
+    {
+        services.AddSingleton<DescriptionSanitizer>();
+        services.AddSingleton<MetadataSchemas>();
+        services.AddScoped<ActivityTypeCatalog>();
+        services.AddScoped<ActivityWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Directory;
+
+namespace ActivityFeed.Api.Activities;
+
+/// <summary>The note as stored in its jsonb column: the user by id, enriched on the way out.</summary>
+public sealed record StoredNote(string Id, string? Content, IReadOnlyList<FileObject> Attachments, string? UserId);
+
+/// <summary>Request → row and row → response. The jsonb columns hold snake_case JSON of these records.</summary>
+public static class ActivityMapping
+{
+    private static readonly JsonSerializerOptions Json = CreateOptions();
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions();
+        Infrastructure.Json.JsonSetup.Apply(options);
+        return options;
+    }
+
+    public static Activity ToEntity(string orgId, CreateActivityRequest request, DateTimeOffset now, DescriptionSanitizer sanitizer, byte[] requestHash)
+    {
+        var attachments = request.Attachments?.Select(f => WithDefaults(f, now)).ToList();
+        var note = request.Note is { } n
+            ? new StoredNote(n.Id ?? Ids.New("note"), n.Content, n.Attachments?.Select(f => WithDefaults(f, now)).ToList() ?? [], n.UserId)
+            : null;
+        return new Activity
+        {
+            OrgId = orgId,
+            Id = Ids.New("act"),
+            Type = request.Type!,
+            OccurredAt = request.OccurredAt ?? now,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ActorId = request.ActorId,
+            AssistantId = request.AssistantId,
+            ContactId = request.ContactId,
+            VisitorId = request.VisitorId,
+            CustomerId = request.CustomerId,
+            TableId = request.TableId,
+            RecordId = request.RecordId,
+            SegmentId = request.SegmentId,
+            BroadcastId = request.BroadcastId,
+            RelationType = request.Relation?.Type,
+            RelationId = request.Relation?.Id,
+            Title = request.Title,
+            Description = request.Description,
+            FormattedDescription = request.FormattedDescription is { } html ? sanitizer.Sanitize(html) : null,
+            Comment = request.Comment,
+            Note = note is null ? null : JsonSerializer.Serialize(note, Json),
+            File = request.File is { } file ? JsonSerializer.Serialize(WithDefaults(file, now), Json) : null,
+            Attachments = attachments is null ? null : JsonSerializer.Serialize(attachments, Json),
+            Tags = request.Tags?.Distinct(StringComparer.Ordinal).ToArray() ?? [],
+            PinnedAt = request.Pinned == true ? now : request.PinnedAt,
+            Channel = request.Channel,
+            Recipients = request.Recipients?.Distinct(StringComparer.Ordinal).ToArray() ?? [],
+            ExternalId = request.ExternalId,
+            Metadata = request.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata.GetRawText() : "{}",
+            RequestHash = requestHash,
+        };
+    }
+
+    public static ActivityResponse ToResponse(Activity a)
+    {
+        var note = a.Note is null ? null : JsonSerializer.Deserialize<StoredNote>(a.Note, Json);
+        return new ActivityResponse(
+            a.Id, a.Type, a.OccurredAt, a.CreatedAt, a.UpdatedAt,
+            a.ActorId is null ? null : new ActorObject(a.ActorId),
+            a.AssistantId is null ? null : new AssistantObject(a.AssistantId),
+            a.ContactId, a.VisitorId, a.CustomerId, a.TableId, a.RecordId,
+            a.SegmentId is null ? null : new SegmentObject(a.SegmentId),
+            a.BroadcastId is null ? null : new BroadcastObject(a.BroadcastId),
+            a.RelationType is null ? null : new Relation(a.RelationType, a.RelationId),
+            a.Title, a.Description, a.FormattedDescription, a.Comment,
+            note is null ? null : new NoteObject(note.Id, note.Content, a.ContactId, note.Attachments,
+                note.UserId is null ? null : new NoteUserObject(note.UserId), a.CreatedAt, a.UpdatedAt),
+            a.Attachments is null ? [] : JsonSerializer.Deserialize<List<FileObject>>(a.Attachments, Json) ?? [],
+            a.File is null ? null : JsonSerializer.Deserialize<FileObject>(a.File, Json),
+            a.Tags, a.PinnedAt, a.Channel, a.Recipients, a.ExternalId,
+            a.Metadata == "{}" ? EmptyObject : JsonDocument.Parse(a.Metadata).RootElement.Clone());
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;
+
+    private static FileObject WithDefaults(FileObject file, DateTimeOffset now) =>
+        file with { Id = file.Id ?? Ids.New("file"), CreatedAt = file.CreatedAt ?? now };
+}

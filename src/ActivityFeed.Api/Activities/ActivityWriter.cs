@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text;
+using ActivityFeed.Api.Activities.Idempotency;
+using ActivityFeed.Api.Activities.Types;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ActivityFeed.Api.Activities;
+
+public enum WriteStatus
+{
+    Created,
+    Replayed,
+    Invalid,
+    ReusedWithAnotherBody,
+    InFlight,
+}
+
+public sealed record WriteResult(WriteStatus Status, IReadOnlyList<ActivityResponse> Items, IDictionary<string, string[]>? Errors = null);
+
+/// <summary>
+/// Creates activities atomically and idempotently. Duplicates are stopped by the database: the
+/// Idempotency-Key's primary key and the (org_id, external_id) unique index are written in the
+/// same transaction as the activities, so a concurrent duplicate waits for the first writer and
+/// then replays its result (or, past the lock timeout, is told to retry).
+/// </summary>
+public sealed class ActivityWriter(ActivityFeedDb db, ActivityTypeCatalog catalog, DescriptionSanitizer sanitizer, TimeProvider clock)
+{
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
+    private const int Attempts = 3;
+    private const string ExternalIdIndex = "ix_activities_org_id_external_id";
+    private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
+
+    // prefixItems: errors name items as activities[i]. (the batch shape).
+    public async Task<WriteResult> CreateAsync(string orgId, IReadOnlyList<CreateActivityRequest> requests, bool prefixItems, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        string Prefix(int index) => prefixItems ? $"activities[{index}]." : "";
+
+        var errors = new Dictionary<string, string[]>();
+        var schemas = await catalog.ResolveAsync(orgId, requests.Select(r => r.Type!), cancellationToken);
+        var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var metadata = requests[i].Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } m ? m.GetRawText() : "{}";
+            ActivityTypeCatalog.Check(requests[i].Type, metadata, schemas, Prefix(i), errors);
+            if (requests[i].ExternalId is { } externalId && !seenExternalIds.TryAdd(externalId, i))
+            {
+                errors[$"{Prefix(i)}external_id"] = [$"external_id '{externalId}' repeats item {seenExternalIds[externalId]} of this batch."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new WriteResult(WriteStatus.Invalid, [], errors);
+        }
+
+        var itemHashes = requests.Select(r => Hash(ActivityMapping.Serialize(r))).ToArray();
+        var requestHash = Hash((prefixItems ? "batch:" : "single:") + Convert.ToHexString(itemHashes.SelectMany(h => h).ToArray()));
+
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var now = Timestamps.Truncate(clock.GetUtcNow());
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // How long a duplicate waits for the first writer before it is answered 409 + Retry-After.
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '10s'", cancellationToken);
+
+            if (idempotencyKey is not null)
+            {
+                await db.IdempotencyKeys.Where(k => k.OrgId == orgId && k.Key == idempotencyKey && k.ExpiresAt < now)
+                    .ExecuteDeleteAsync(cancellationToken);
+            }
+
+            var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
+            var items = new ActivityResponse[requests.Count];
+            var created = 0;
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (requests[i].ExternalId is { } externalId && existing.TryGetValue(externalId, out var previous))
+                {
+                    if (previous.RequestHash is null || !previous.RequestHash.AsSpan().SequenceEqual(itemHashes[i]))
+                    {
+                        return new WriteResult(WriteStatus.ReusedWithAnotherBody, [], new Dictionary<string, string[]>
+                        {
+                            [$"{Prefix(i)}external_id"] = [$"external_id '{externalId}' was already used by activity {previous.Id} with a different body."],
+                        });
+                    }
+
+                    items[i] = ActivityMapping.ToResponse(previous);
+                    continue;
+                }
+
+                var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
+                db.Activities.Add(entity);
+                items[i] = ActivityMapping.ToResponse(entity);
+                created++;
+            }
+
+            if (idempotencyKey is not null)
+            {
+                db.IdempotencyKeys.Add(new IdempotencyKey
+                {
+                    OrgId = orgId,
+                    Key = idempotencyKey,
+                    RequestHash = requestHash,
+                    ResponseStatus = created > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                    ResponseBody = ActivityMapping.Serialize(items),
+                    ActivityIds = items.Select(a => a.Id).ToArray(),
+                    CreatedAt = now,
+                    ExpiresAt = now + KeyLifetime,
+                });
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, items);
+            }
+            catch (DbUpdateException exception) when (exception.InnerException is PostgresException pg)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                if (pg.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    return new WriteResult(WriteStatus.InFlight, []);
+                }
+
+                if (pg.SqlState != PostgresErrorCodes.UniqueViolation)
+                {
+                    throw;
+                }
+
+                if (pg.ConstraintName == IdempotencyPrimaryKey && idempotencyKey is not null
+                    && await ReplayAsync(orgId, idempotencyKey, requestHash, cancellationToken) is { } replay)
+                {
+                    return replay;
+                }
+
+                if (pg.ConstraintName is not (IdempotencyPrimaryKey or ExternalIdIndex))
+                {
+                    throw;
+                }
+
+                // The other writer committed first: look again and replay what it wrote.
+            }
+        }
+
+        return new WriteResult(WriteStatus.InFlight, []);
+    }
+
+    private async Task<WriteResult?> ReplayAsync(string orgId, string key, byte[] requestHash, CancellationToken cancellationToken)
+    {
+        var stored = await db.IdempotencyKeys.AsNoTracking()
+            .Where(k => k.OrgId == orgId && k.Key == key)
+            .Select(k => new { k.RequestHash, k.ResponseBody })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (stored is null)
+        {
+            return null; // The first writer rolled back; try to be the writer.
+        }
+
+        return stored.RequestHash.AsSpan().SequenceEqual(requestHash)
+            ? new WriteResult(WriteStatus.Replayed, ActivityMapping.Deserialize<List<ActivityResponse>>(stored.ResponseBody))
+            : new WriteResult(WriteStatus.ReusedWithAnotherBody, [], new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = ["This key was used within the last 24 hours for a request with a different body or endpoint."],
+            });
+    }
+
+    private async Task<Dictionary<string, Activity>> ExistingByExternalIdAsync(string orgId, IReadOnlyList<CreateActivityRequest> requests, CancellationToken cancellationToken)
+    {
+        var externalIds = requests.Where(r => r.ExternalId is not null).Select(r => r.ExternalId!).ToList();
+        if (externalIds.Count == 0)
+        {
+            return [];
+        }
+
+        return await db.Activities.AsNoTracking()
+            .Where(a => a.OrgId == orgId && a.ExternalId != null && externalIds.Contains(a.ExternalId))
+            .ToDictionaryAsync(a => a.ExternalId!, cancellationToken);
+    }
+
+    private static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
+}
