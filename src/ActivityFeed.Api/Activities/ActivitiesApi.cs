@@ -5,7 +5,6 @@ using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Json;
-using ActivityFeed.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,10 +15,12 @@ public static class ActivitiesApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotency-Replayed";
+    public const int MaxBatch = 1000;
 
     public static RouteGroupBuilder MapActivities(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/orgs/{org_id}").WithTags("Activities").WithValidation();
+        // No validation filter: the writer reports field, type and metadata errors of every item together.
+        var group = routes.MapGroup("/orgs/{org_id}").WithTags("Activities").ProducesValidationProblem();
 
         group.MapPost("/activities", CreateActivity).WithName(nameof(CreateActivity))
             .RequireScope(Scopes.ActivitiesWrite)
@@ -85,7 +86,15 @@ public static class ActivitiesApi
             return invalidKey;
         }
 
-        var result = await writer.CreateAsync(orgId, request.Activities!, prefixItems: true, idempotencyKey, cancellationToken);
+        if (request.Activities is not { Count: > 0 and <= MaxBatch } activities)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["activities"] = [$"activities must list 1 to {MaxBatch} activities."],
+            }, detail: "Nothing was written: the batch is empty or too large.");
+        }
+
+        var result = await writer.CreateAsync(orgId, activities, prefixItems: true, idempotencyKey, cancellationToken);
         return result.Status switch
         {
             WriteStatus.Created => TypedResults.Created((string?)null, new ActivityBatchResponse(result.Items)),
@@ -179,16 +188,15 @@ public static class ActivitiesApi
     public static async Task<Ok<ErasureResponse>> EraseContactActivities(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "contact_id")] string contactId, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        // One statement, so the activities and every stored response that repeats them go together.
-        var deleted = await db.Database.SqlQuery<int>($"""
-            WITH erased AS (
-                DELETE FROM activities WHERE org_id = {orgId} AND contact_id = {contactId} RETURNING id
-            ), replays AS (
-                DELETE FROM idempotency_keys
-                WHERE org_id = {orgId} AND activity_ids && ARRAY(SELECT id FROM erased)
-            )
-            SELECT count(*)::int AS "Value" FROM erased
-            """).SingleAsync(cancellationToken);
+        // One transaction, so the activities and every stored idempotent response that repeats them go together.
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM idempotency_keys
+            WHERE org_id = {orgId}
+              AND activity_ids && ARRAY(SELECT id::text FROM activities WHERE org_id = {orgId} AND contact_id = {contactId})
+            """, cancellationToken);
+        var deleted = await db.Activities.Where(a => a.OrgId == orgId && a.ContactId == contactId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new ErasureResponse(deleted));
     }
 

@@ -112,15 +112,3 @@ public sealed class CreateActivityRequestValidator : AbstractValidator<CreateAct
         RuleFor(a => a.Metadata).MetadataObject();
     }
 }
-
-public sealed class CreateActivitiesBatchRequestValidator : AbstractValidator<CreateActivitiesBatchRequest>
-{
-    public const int MaxBatch = 1000;
-
-    public CreateActivitiesBatchRequestValidator()
-    {
-        RuleFor(b => b.Activities).NotEmpty().WithMessage("activities must list 1 to 1000 activities.")
-            .Must(a => a is null || a.Count <= MaxBatch).WithMessage($"A batch holds at most {MaxBatch} activities.");
-        RuleForEach(b => b.Activities).NotNull().SetValidator(new CreateActivityRequestValidator());
-    }
-}

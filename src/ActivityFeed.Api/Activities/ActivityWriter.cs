@@ -4,6 +4,7 @@ using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Json;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,7 +27,12 @@ public sealed record WriteResult(WriteStatus Status, IReadOnlyList<ActivityRespo
 /// same transaction as the activities, so a concurrent duplicate waits for the first writer and
 /// then replays its result (or, past the lock timeout, is told to retry).
 /// </summary>
-public sealed class ActivityWriter(ActivityFeedDb db, ActivityTypeCatalog catalog, DescriptionSanitizer sanitizer, TimeProvider clock)
+public sealed class ActivityWriter(
+    ActivityFeedDb db,
+    ActivityTypeCatalog catalog,
+    DescriptionSanitizer sanitizer,
+    IValidator<CreateActivityRequest> validator,
+    TimeProvider clock)
 {
     public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
     private const int Attempts = 3;
@@ -38,11 +44,35 @@ public sealed class ActivityWriter(ActivityFeedDb db, ActivityTypeCatalog catalo
     {
         string Prefix(int index) => prefixItems ? $"activities[{index}]." : "";
 
+        // Every problem of every item in one answer: field rules first, then types and metadata schemas.
         var errors = new Dictionary<string, string[]>();
-        var schemas = await catalog.ResolveAsync(orgId, requests.Select(r => r.Type!), cancellationToken);
+        var invalidItems = new HashSet<int>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (requests[i] is null)
+            {
+                errors[$"activities[{i}]"] = ["An activity must be a JSON object."];
+                invalidItems.Add(i);
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(requests[i], cancellationToken);
+            foreach (var (field, messages) in result.ToDictionary())
+            {
+                errors[Prefix(i) + field] = messages;
+                invalidItems.Add(i);
+            }
+        }
+
+        var schemas = await catalog.ResolveAsync(orgId, requests.Where((_, i) => !invalidItems.Contains(i)).Select(r => r.Type!), cancellationToken);
         var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < requests.Count; i++)
         {
+            if (requests[i] is null || errors.ContainsKey($"{Prefix(i)}type") || errors.ContainsKey($"{Prefix(i)}metadata"))
+            {
+                continue;
+            }
+
             var metadata = requests[i].Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } m ? m.GetRawText() : "{}";
             ActivityTypeCatalog.Check(requests[i].Type, metadata, schemas, Prefix(i), errors);
             if (requests[i].ExternalId is { } externalId && !seenExternalIds.TryAdd(externalId, i))

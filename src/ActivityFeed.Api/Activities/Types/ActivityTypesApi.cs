@@ -55,13 +55,13 @@ public static partial class ActivityTypesApi
 
         var now = Timestamps.Truncate(clock.GetUtcNow());
         // One statement decides created or replaced, so concurrent PUTs cannot both "create".
-        var inserted = await db.Database.SqlQuery<bool>($"""
+        var inserted = (await db.Database.SqlQuery<bool>($"""
             INSERT INTO activity_types (org_id, name, description, metadata_schema, created_at, updated_at)
             VALUES ({orgId}, {type}, {request.Description}, {schemaJson}::jsonb, {now}, {now})
             ON CONFLICT (org_id, name) DO UPDATE
                 SET description = excluded.description, metadata_schema = excluded.metadata_schema, updated_at = excluded.updated_at
             RETURNING (xmax = 0) AS "Value"
-            """).SingleAsync(cancellationToken);
+            """).ToListAsync(cancellationToken)).Single(); // data-modifying SQL cannot be wrapped, so no SingleAsync
         var saved = await db.ActivityTypes.AsNoTracking().SingleAsync(t => t.OrgId == orgId && t.Name == type, cancellationToken);
         var response = ToResponse(saved);
         return inserted
