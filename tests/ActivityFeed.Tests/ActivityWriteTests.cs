@@ -140,6 +140,22 @@ public sealed class ActivityWriteTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task MetadataTypeFromGeneratedClientsIsAcceptedWhenItMatchesAndNotStored()
+    {
+        var created = await api.AdminClient().CreateActivityAsync(api.OrgId, new
+        {
+            type = "opportunity_stage_change",
+            metadata = new { type = "opportunity_stage_change", from = "new", to = "won" },
+        });
+        Assert.False(created.GetProperty("metadata").TryGetProperty("type", out _));
+        Assert.Equal("won", created.GetProperty("metadata").GetProperty("to").GetString());
+
+        var mismatch = await api.AdminClient().PostActivityAsync(api.OrgId, new { type = "call", metadata = new { type = "sent_email" } });
+        var problem = await mismatch.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("metadata.type", out _), problem.GetRawText());
+    }
+
+    [Fact]
     public async Task ActivityIdsSortByCreationTime()
     {
         var ids = new List<string>();

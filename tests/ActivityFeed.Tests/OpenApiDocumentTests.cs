@@ -39,6 +39,25 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task MetadataIsAOneOfDiscriminatedByTypeWithATypedVariantPerBuiltInType()
+    {
+        var document = JsonNode.Parse(await GeneratedDocumentAsync())!;
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var owner in new[] { "ActivityResponse", "CreateActivityRequest" })
+        {
+            var metadata = schemas[owner]!["properties"]!["metadata"]!;
+            Assert.True(metadata["oneOf"]!.AsArray().Count > 40);
+            Assert.Equal("type", metadata["discriminator"]!["propertyName"]!.GetValue<string>());
+            Assert.Equal("#/components/schemas/ContactUpdatedMetadata", metadata["discriminator"]!["mapping"]!["contact_updated"]!.GetValue<string>());
+            Assert.Equal("#/components/schemas/MessageSentMetadata", metadata["discriminator"]!["mapping"]!["message.sent"]!.GetValue<string>());
+        }
+
+        Assert.Equal("array", schemas["ContactUpdatedMetadata"]!["properties"]!["changes"]!["type"]!.GetValue<string>());
+        Assert.NotNull(schemas["SentEmailMetadata"]!["properties"]!["counts"]!["properties"]!["views"]);
+        Assert.NotNull(schemas["OpportunityStageChangeMetadata"]!["properties"]!["from"]);
+    }
+
+    [Fact]
     public async Task SwaggerUiIsServed()
     {
         var response = await api.ClientWithKey(null).GetAsync("/swagger/index.html", Cancel);

@@ -97,6 +97,16 @@ public static class ActivityPatch
         if (patch.TryGetPropertyValue("metadata", out var metadataPatch))
         {
             metadata = MergePatch(metadata, metadataPatch) ?? new JsonObject();
+            if (metadata is JsonObject merged && merged.ContainsKey("type"))
+            {
+                if (merged["type"]?.GetValueKind() != JsonValueKind.String || merged["type"]!.GetValue<string>() != activity.Type)
+                {
+                    errors["metadata.type"] = [$"metadata.type, when sent, must equal the activity's type '{activity.Type}'."];
+                }
+
+                merged.Remove("type");
+            }
+
             var metadataJson = metadata.ToJsonString();
             if (metadataJson.Length > ActivityRules.MaxMetadataBytes)
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
@@ -40,14 +41,16 @@ public sealed class ActivityWriter(
     private const string IdempotencyPrimaryKey = "pk_idempotency_keys";
 
     // prefixItems: errors name items as activities[i]. (the batch shape).
-    public async Task<WriteResult> CreateAsync(string orgId, IReadOnlyList<CreateActivityRequest> requests, bool prefixItems, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<WriteResult> CreateAsync(string orgId, IReadOnlyList<CreateActivityRequest> submitted, bool prefixItems, string? idempotencyKey, CancellationToken cancellationToken)
     {
         string Prefix(int index) => prefixItems ? $"activities[{index}]." : "";
+
+        var requests = submitted.ToArray();
 
         // Every problem of every item in one answer: field rules first, then types and metadata schemas.
         var errors = new Dictionary<string, string[]>();
         var invalidItems = new HashSet<int>();
-        for (var i = 0; i < requests.Count; i++)
+        for (var i = 0; i < requests.Length; i++)
         {
             if (requests[i] is null)
             {
@@ -66,14 +69,25 @@ public sealed class ActivityWriter(
 
         var schemas = await catalog.ResolveAsync(orgId, requests.Where((_, i) => !invalidItems.Contains(i)).Select(r => r.Type!), cancellationToken);
         var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < requests.Count; i++)
+        for (var i = 0; i < requests.Length; i++)
         {
             if (requests[i] is null || errors.ContainsKey($"{Prefix(i)}type") || errors.ContainsKey($"{Prefix(i)}metadata"))
             {
                 continue;
             }
 
-            var metadata = requests[i].Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } m ? m.GetRawText() : "{}";
+            var metadata = MetadataDiscriminator.Strip(requests[i].Metadata, requests[i].Type!, out var discriminatorError);
+            if (metadata is null)
+            {
+                errors[$"{Prefix(i)}metadata.type"] = [discriminatorError!];
+                continue;
+            }
+
+            if (metadata != requests[i].Metadata?.GetRawText())
+            {
+                requests[i] = requests[i] with { Metadata = JsonDocument.Parse(metadata).RootElement.Clone() };
+            }
+
             ActivityTypeCatalog.Check(requests[i].Type, metadata, schemas, Prefix(i), errors);
             if (requests[i].ExternalId is { } externalId && !seenExternalIds.TryAdd(externalId, i))
             {
@@ -104,9 +118,9 @@ public sealed class ActivityWriter(
             }
 
             var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
-            var items = new ActivityResponse[requests.Count];
+            var items = new ActivityResponse[requests.Length];
             var created = 0;
-            for (var i = 0; i < requests.Count; i++)
+            for (var i = 0; i < requests.Length; i++)
             {
                 if (requests[i].ExternalId is { } externalId && existing.TryGetValue(externalId, out var previous))
                 {

@@ -14,33 +14,33 @@ public sealed record EmptyMetadata;
 [Description("What changed on the contact (Invent contact_updated).")]
 public sealed record ContactUpdatedMetadata([property: Required] IReadOnlyList<FieldChange> Changes);
 
-public sealed record FieldChange([property: Required] string Key, JsonElement? OldValue, JsonElement? NewValue);
+public sealed record FieldChange([property: Required] string Key, JsonElement? OldValue = null, JsonElement? NewValue = null);
 
 [Description("An email that was sent (Salesloft sent_email).")]
-public sealed record SentEmailMetadata(string? Subject, string? Status, EmailCounts? Counts);
+public sealed record SentEmailMetadata(string? Subject = null, string? Status = null, EmailCounts? Counts = null);
 
 public sealed record EmailCounts(
-    [property: Range(0, int.MaxValue)] int? Views,
-    [property: Range(0, int.MaxValue)] int? Replies,
-    [property: Range(0, int.MaxValue)] int? Clicks);
+    [property: Range(0, int.MaxValue)] int? Views = null,
+    [property: Range(0, int.MaxValue)] int? Replies = null,
+    [property: Range(0, int.MaxValue)] int? Clicks = null);
 
 [Description("An opportunity moved between stages (Salesloft opportunity_stage_change).")]
 public sealed record OpportunityStageChangeMetadata([property: Required] string From, [property: Required] string To);
 
 [Description("An opportunity's amount changed (Salesloft opportunity_amount_change).")]
-public sealed record OpportunityAmountChangeMetadata(decimal? From, decimal? To);
+public sealed record OpportunityAmountChangeMetadata(decimal? From = null, decimal? To = null);
 
 [Description("An opportunity's close date changed (Salesloft opportunity_close_date_change); dates as YYYY-MM-DD.")]
 public sealed record OpportunityCloseDateChangeMetadata(
-    [property: RegularExpression(@"^\d{4}-\d{2}-\d{2}$")] string? From,
-    [property: RegularExpression(@"^\d{4}-\d{2}-\d{2}$")] string? To);
+    [property: RegularExpression(@"^\d{4}-\d{2}-\d{2}$")] string? From = null,
+    [property: RegularExpression(@"^\d{4}-\d{2}-\d{2}$")] string? To = null);
 
 [Description("The resources a sequencing event refers to (Topo `<resource>.<event>` payload).")]
 public sealed record SequenceEventMetadata(
-    string? PersonId,
-    string? SequenceId,
-    string? SequenceTemplateId,
-    string? MessageId,
-    string? HotLeadId,
-    string? CalendarEventId,
-    string? TaskId);
+    string? PersonId = null,
+    string? SequenceId = null,
+    string? SequenceTemplateId = null,
+    string? MessageId = null,
+    string? HotLeadId = null,
+    string? CalendarEventId = null,
+    string? TaskId = null);

@@ -10,6 +10,8 @@ public static class JsonSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // A number is a JSON number: "3" is a type error, as the JSON Schemas of metadata also say.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new TimestampConverter());
     }
 

@@ -37,6 +37,7 @@ public static class OpenApiSetup
                 };
                 return Task.CompletedTask;
             });
+            options.AddDocumentTransformer<MetadataVariantsTransformer>();
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
