@@ -1,5 +1,6 @@
 using System.Net;
 using ActivityFeed.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActivityFeed.Tests;
 
@@ -134,5 +135,38 @@ public sealed class IdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
         var response = await api.AdminClient().SendAsync(request, ActivityClient.Cancel);
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+    }
+}
+
+public sealed class IdempotencyKeyExpiryTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task AnExpiredKeyNoLongerReplaysAndIsSwept()
+    {
+        var org = await api.CreateOrgAsync("Expiry");
+        var client = api.ClientWithKey(org.ApiKey);
+        var first = await (await client.PostActivityAsync(org.OrgId, new { type = "call" }, "old-key")).ReadJsonAsync(HttpStatusCode.Created);
+
+        // Age the key past its 24 hours, as time would.
+        await using (var connection = new Npgsql.NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync(ActivityClient.Cancel);
+            await using var age = new Npgsql.NpgsqlCommand("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'old-key'", connection);
+            Assert.Equal(1, await age.ExecuteNonQueryAsync(ActivityClient.Cancel));
+        }
+
+        var second = await (await client.PostActivityAsync(org.OrgId, new { type = "meeting" }, "old-key")).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+
+        await using (var connection = new Npgsql.NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync(ActivityClient.Cancel);
+            await using var age = new Npgsql.NpgsqlCommand("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'", connection);
+            await age.ExecuteNonQueryAsync(ActivityClient.Cancel);
+        }
+
+        var sweeper = api.Services.GetRequiredService<ActivityFeed.Api.Activities.Idempotency.IdempotencyKeySweeper>();
+        Assert.True(await sweeper.SweepAsync(ActivityClient.Cancel) >= 1);
+        Assert.Equal(0, await sweeper.SweepAsync(ActivityClient.Cancel));
     }
 }

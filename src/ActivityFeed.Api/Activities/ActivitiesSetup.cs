@@ -1,3 +1,4 @@
+using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 
 namespace ActivityFeed.Api.Activities;
@@ -10,6 +11,8 @@ public static class ActivitiesSetup
         services.AddSingleton<MetadataSchemas>();
         services.AddScoped<ActivityTypeCatalog>();
         services.AddScoped<ActivityWriter>();
+        services.AddSingleton<IdempotencyKeySweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<IdempotencyKeySweeper>());
         return services;
     }
 }

@@ -46,37 +46,19 @@ public static class ApiKeysApi
     public static async Task<Results<Ok<ListEnvelope<ApiKeyResponse>>, ValidationProblem>> ListApiKeys(
         [FromRoute(Name = "org_id")] string orgId, HttpContext http, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        PageRequest.RejectUnknown(http.Request.Query, PageRequest.ParameterNames, errors);
-        var page = PageRequest.Parse(http.Request.Query, errors);
-        string? after = null;
-        if (page.Next is { Length: > 0 } && !IdCursor.TryRead(page.Next, "key", out after))
+        if (IdOrderedListRequest.Parse(http, "key", out var problem) is not { } list)
         {
-            errors["next"] = ["The cursor is not one this list returned."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.");
+            return problem!;
         }
 
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrgId == orgId);
-        var ordered = (after is null ? keys : keys.Where(k => string.Compare(k.Id, after) > 0)).OrderBy(k => k.Id);
-        var rows = await (after is null ? ordered.Skip(page.Offset) : ordered)
-            .Take(page.Take + 1)
+        var ordered = (list.After is null ? keys : keys.Where(k => string.Compare(k.Id, list.After) > 0)).OrderBy(k => k.Id);
+        var rows = await (list.After is null ? ordered.Skip(list.Page.Offset) : ordered)
+            .Take(list.Page.Take + 1)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Scopes, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
             .ToListAsync(cancellationToken);
-        long? total = page.IncludeTotal ? await keys.LongCountAsync(cancellationToken) : null;
-        var hasMore = rows.Count > page.Take;
-        var items = rows.Take(page.Take).ToList();
-        var next = hasMore ? IdCursor.Write("key", items[^1].Id) : null;
-        if (next is not null)
-        {
-            Links.AddNext(http, next);
-        }
-
-        return TypedResults.Ok(new ListEnvelope<ApiKeyResponse>(items, next, hasMore, page.Take, page.Page, total,
-            total is { } t ? page.TotalPages(t) : null));
+        long? total = list.Page.IncludeTotal ? await keys.LongCountAsync(cancellationToken) : null;
+        return TypedResults.Ok(list.Envelope(http, rows, k => k.Id, total));
     }
 
     public static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> GetApiKey(

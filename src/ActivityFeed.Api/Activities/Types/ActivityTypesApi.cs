@@ -86,42 +86,24 @@ public static partial class ActivityTypesApi
     public static async Task<Results<Ok<ListEnvelope<ActivityTypeResponse>>, ValidationProblem>> ListActivityTypes(
         [FromRoute(Name = "org_id")] string orgId, HttpContext http, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        PageRequest.RejectUnknown(http.Request.Query, PageRequest.ParameterNames, errors);
-        var page = PageRequest.Parse(http.Request.Query, errors);
-        string? after = null;
-        if (page.Next is { Length: > 0 } && !IdCursor.TryRead(page.Next, "type", out after))
+        if (IdOrderedListRequest.Parse(http, "type", out var problem) is not { } list)
         {
-            errors["next"] = ["The cursor is not one this list returned."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.");
+            return problem!;
         }
 
         // Built-in and custom names never collide, so one ordinal order over both is total.
-        var window = page.Offset + page.Take + 1;
+        var (page, after) = (list.Page, list.After);
         var customQuery = db.ActivityTypes.AsNoTracking().Where(t => t.OrgId == orgId);
         var custom = await (after is null ? customQuery : customQuery.Where(t => string.Compare(t.Name, after) > 0))
-            .OrderBy(t => t.Name).Take(after is null ? window : page.Take + 1).ToListAsync(cancellationToken);
-        var merged = BuiltInActivityTypes.All.Where(t => after is null || string.CompareOrdinal(t.Name, after) > 0).Select(ToResponse)
+            .OrderBy(t => t.Name).Take((after is null ? page.Offset : 0) + page.Take + 1).ToListAsync(cancellationToken);
+        var rows = BuiltInActivityTypes.All.Where(t => after is null || string.CompareOrdinal(t.Name, after) > 0).Select(ToResponse)
             .Concat(custom.Select(ToResponse))
             .OrderBy(t => t.Type, StringComparer.Ordinal)
             .Skip(after is null ? page.Offset : 0)
             .Take(page.Take + 1)
             .ToList();
         long? total = page.IncludeTotal ? BuiltInActivityTypes.All.Count + await customQuery.LongCountAsync(cancellationToken) : null;
-        var hasMore = merged.Count > page.Take;
-        var items = merged.Take(page.Take).ToList();
-        var next = hasMore ? IdCursor.Write("type", items[^1].Type) : null;
-        if (next is not null)
-        {
-            Links.AddNext(http, next);
-        }
-
-        return TypedResults.Ok(new ListEnvelope<ActivityTypeResponse>(items, next, hasMore, page.Take, page.Page, total,
-            total is { } t ? page.TotalPages(t) : null));
+        return TypedResults.Ok(list.Envelope(http, rows, t => t.Type, total));
     }
 
     private static ActivityTypeResponse ToResponse(BuiltInActivityType type) =>

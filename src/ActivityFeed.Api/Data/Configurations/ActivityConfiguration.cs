@@ -14,7 +14,7 @@ public sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
         builder.ToTable("activities");
         // Org first in every key and index: the table can be distributed or partitioned by org as is.
         builder.HasKey(a => new { a.OrgId, a.Id });
-        builder.Property(a => a.Id).HasMaxLength(64);
+        builder.Property(a => a.Id).HasMaxLength(64).UseCollation("C"); // byte order: keyset paging compares ids as the API does
         builder.Property(a => a.Type).HasMaxLength(64);
         foreach (var clientId in new[]
                  {

@@ -11,7 +11,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     {
         builder.ToTable("api_keys");
         builder.HasKey(k => new { k.OrgId, k.Id });
-        builder.Property(k => k.Id).HasMaxLength(64);
+        builder.Property(k => k.Id).HasMaxLength(64).UseCollation("C"); // byte order: keyset paging compares ids as the API does
         builder.Property(k => k.Name).HasMaxLength(200);
         builder.Property(k => k.CreatedAt).HasDefaultValueSql("now()");
         // The token names its org, so authentication is one lookup on (org_id, secret_hash).

@@ -11,7 +11,7 @@ public sealed class CustomActivityTypeConfiguration : IEntityTypeConfiguration<C
     {
         builder.ToTable("activity_types");
         builder.HasKey(t => new { t.OrgId, t.Name });
-        builder.Property(t => t.Name).HasMaxLength(64);
+        builder.Property(t => t.Name).HasMaxLength(64).UseCollation("C"); // byte order, as the merged list sorts names
         builder.Property(t => t.Description).HasMaxLength(1000);
         builder.Property(t => t.MetadataSchema).HasColumnType("jsonb");
         builder.HasOne<Org>().WithMany().HasForeignKey(t => t.OrgId).OnDelete(DeleteBehavior.Cascade);

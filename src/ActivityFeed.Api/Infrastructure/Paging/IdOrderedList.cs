@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ActivityFeed.Api.Infrastructure.Paging;
+
+/// <summary>A list request over rows ordered by one id or name: its page, and where the cursor says to resume.</summary>
+public sealed record IdOrderedListRequest(PageRequest Page, string? After, string Kind)
+{
+    /// <summary>Parses take/page/next/include_total; a problem naming every bad parameter otherwise.</summary>
+    public static IdOrderedListRequest? Parse(HttpContext http, string kind, out ValidationProblem? problem)
+    {
+        var errors = new Dictionary<string, string[]>();
+        PageRequest.RejectUnknown(http.Request.Query, PageRequest.ParameterNames, errors);
+        var page = PageRequest.Parse(http.Request.Query, errors);
+        string? after = null;
+        if (page.Next is { Length: > 0 } && !IdCursor.TryRead(page.Next, kind, out after))
+        {
+            errors["next"] = ["The cursor is not one this list returned."];
+        }
+
+        problem = errors.Count > 0
+            ? TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.")
+            : null;
+        return problem is null ? new IdOrderedListRequest(page, after, kind) : null;
+    }
+
+    /// <summary>The envelope for up to Take + 1 rows (the extra one only says there is more), with the Link header.</summary>
+    public ListEnvelope<T> Envelope<T>(HttpContext http, IReadOnlyList<T> rows, Func<T, string> id, long? total)
+    {
+        var hasMore = rows.Count > Page.Take;
+        var items = rows.Take(Page.Take).ToList();
+        var next = hasMore ? IdCursor.Write(Kind, id(items[^1])) : null;
+        if (next is not null)
+        {
+            Links.AddNext(http, next);
+        }
+
+        return new ListEnvelope<T>(items, next, hasMore, Page.Take, Page.Page, total, total is { } t ? Page.TotalPages(t) : null);
+    }
+}
