@@ -1,4 +1,5 @@
 using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Cli;
@@ -43,6 +44,7 @@ app.MapActivityFeedDocs();
 app.MapHealth();
 app.MapApiKeys();
 app.MapActivities();
+app.MapFeeds();
 app.MapActivityTypes();
 
 if (app.Configuration.GetValue("ActivityFeed:MigrateOnStartup", true))

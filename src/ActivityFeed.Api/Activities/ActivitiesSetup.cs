@@ -1,3 +1,4 @@
+using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 
@@ -11,6 +12,8 @@ public static class ActivitiesSetup
         services.AddSingleton<MetadataSchemas>();
         services.AddScoped<ActivityTypeCatalog>();
         services.AddScoped<ActivityWriter>();
+        services.AddSingleton<CursorKey>();
+        services.AddSingleton<CursorCodec>();
         services.AddSingleton<IdempotencyKeySweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<IdempotencyKeySweeper>());
         return services;

@@ -15,7 +15,12 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        // Lets one GIN index hold the org and the tags (see ActivityConfiguration).
+        modelBuilder.HasPostgresExtension("btree_gin");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ActivityFeedDb).Assembly);
+    }
 }

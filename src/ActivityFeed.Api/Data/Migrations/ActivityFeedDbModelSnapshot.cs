@@ -20,6 +20,7 @@ namespace ActivityFeed.Api.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gin");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("ActivityFeed.Api.Activities.Activity", b =>
@@ -182,6 +183,72 @@ namespace ActivityFeed.Api.Data.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_activities_org_id_occurred_at_id");
 
+                    b.HasIndex(new[] { "OrgId", "ActorId", "OccurredAt", "Id" }, "ix_activities_org_actor")
+                        .HasDatabaseName("ix_activities_org_actor")
+                        .HasFilter("actor_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "AssistantId", "OccurredAt", "Id" }, "ix_activities_org_assistant")
+                        .HasDatabaseName("ix_activities_org_assistant")
+                        .HasFilter("assistant_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "BroadcastId", "OccurredAt", "Id" }, "ix_activities_org_broadcast")
+                        .HasDatabaseName("ix_activities_org_broadcast")
+                        .HasFilter("broadcast_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "Channel", "OccurredAt", "Id" }, "ix_activities_org_channel")
+                        .HasDatabaseName("ix_activities_org_channel")
+                        .HasFilter("channel IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "ContactId", "OccurredAt", "Id" }, "ix_activities_org_contact")
+                        .HasDatabaseName("ix_activities_org_contact")
+                        .HasFilter("contact_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "CreatedAt", "Id" }, "ix_activities_org_created")
+                        .HasDatabaseName("ix_activities_org_created");
+
+                    b.HasIndex(new[] { "OrgId", "CustomerId", "OccurredAt", "Id" }, "ix_activities_org_customer")
+                        .HasDatabaseName("ix_activities_org_customer")
+                        .HasFilter("customer_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "OccurredAt", "Id" }, "ix_activities_org_pinned")
+                        .HasDatabaseName("ix_activities_org_pinned")
+                        .HasFilter("pinned_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "RecordId", "OccurredAt", "Id" }, "ix_activities_org_record")
+                        .HasDatabaseName("ix_activities_org_record")
+                        .HasFilter("record_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "RelationType", "RelationId", "OccurredAt", "Id" }, "ix_activities_org_relation")
+                        .HasDatabaseName("ix_activities_org_relation")
+                        .HasFilter("relation_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "RelationType", "OccurredAt", "Id" }, "ix_activities_org_relation_type")
+                        .HasDatabaseName("ix_activities_org_relation_type")
+                        .HasFilter("relation_type IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "SegmentId", "OccurredAt", "Id" }, "ix_activities_org_segment")
+                        .HasDatabaseName("ix_activities_org_segment")
+                        .HasFilter("segment_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "TableId", "OccurredAt", "Id" }, "ix_activities_org_table")
+                        .HasDatabaseName("ix_activities_org_table")
+                        .HasFilter("table_id IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "Tags" }, "ix_activities_org_tags")
+                        .HasDatabaseName("ix_activities_org_tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "OrgId", "Tags" }, "ix_activities_org_tags"), "gin");
+
+                    b.HasIndex(new[] { "OrgId", "Type", "OccurredAt", "Id" }, "ix_activities_org_type")
+                        .HasDatabaseName("ix_activities_org_type");
+
+                    b.HasIndex(new[] { "OrgId", "UpdatedAt", "Id" }, "ix_activities_org_updated")
+                        .HasDatabaseName("ix_activities_org_updated");
+
+                    b.HasIndex(new[] { "OrgId", "VisitorId", "OccurredAt", "Id" }, "ix_activities_org_visitor")
+                        .HasDatabaseName("ix_activities_org_visitor")
+                        .HasFilter("visitor_id IS NOT NULL");
+
                     b.ToTable("activities", (string)null);
                 });
 
@@ -318,6 +385,24 @@ namespace ActivityFeed.Api.Data.Migrations
                         .HasDatabaseName("ix_api_keys_org_id_secret_hash");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_server_secrets");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("ActivityFeed.Api.Orgs.Org", b =>

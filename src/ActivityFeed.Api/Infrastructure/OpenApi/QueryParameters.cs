@@ -7,7 +7,15 @@ namespace ActivityFeed.Api.Infrastructure.OpenApi;
 /// A query parameter a handler reads and validates itself (to name every bad one in a 400 and to
 /// refuse unknown ones); this metadata puts it in the OpenAPI document with its real type.
 /// </summary>
-public sealed record QueryParameter(string Name, JsonSchemaType Type, string Description, string? Format = null, int? Minimum = null, int? Maximum = null, object? Default = null)
+public sealed record QueryParameter(
+    string Name,
+    JsonSchemaType Type,
+    string Description,
+    string? Format = null,
+    int? Minimum = null,
+    int? Maximum = null,
+    object? Default = null,
+    IReadOnlyList<string>? Enum = null)
 {
     public static readonly QueryParameter Take = new("take", JsonSchemaType.Integer, "Items per page, 1-100.", Minimum: 1, Maximum: 100, Default: 25);
     public static readonly QueryParameter Page = new("page", JsonSchemaType.Integer, "1-based page for offset paging, within the first 10,000 rows; not with `next`.", Minimum: 1, Default: 1);
@@ -18,7 +26,14 @@ public sealed record QueryParameter(string Name, JsonSchemaType Type, string Des
 
     internal OpenApiParameter ToOpenApi()
     {
-        var schema = new OpenApiSchema { Type = Type, Format = Format };
+        var schema = Type == JsonSchemaType.Array
+            ? new OpenApiSchema { Type = Type, Items = new OpenApiSchema { Type = JsonSchemaType.String } }
+            : new OpenApiSchema { Type = Type, Format = Format };
+        if (Enum is not null)
+        {
+            schema.Enum = [.. Enum.Select(value => (JsonNode)JsonValue.Create(value))];
+        }
+
         if (Minimum is { } min)
         {
             schema.Minimum = min.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -71,5 +71,5 @@ public sealed record PageRequest(int Take, int? Page, string? Next, bool Include
         }
     }
 
-    public int? TotalPages(long total) => (int)Math.Max(1, (total + Take - 1) / Take);
+    public int? TotalPages(long total) => (int)((total + Take - 1) / Take);
 }

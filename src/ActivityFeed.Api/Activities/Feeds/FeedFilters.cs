@@ -1,0 +1,237 @@
+using System.Text.RegularExpressions;
+using ActivityFeed.Api.Infrastructure.Json;
+
+namespace ActivityFeed.Api.Activities.Feeds;
+
+public enum SortField
+{
+    OccurredAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+public sealed record TimeRange(DateTimeOffset? Gt, DateTimeOffset? Gte, DateTimeOffset? Lt, DateTimeOffset? Lte)
+{
+    public static readonly TimeRange None = new(null, null, null, null);
+}
+
+/// <summary>
+/// Every filter and the sort of a feed, parsed from query parameters (or from a cursor, which
+/// stores them in their canonical text form) with each bad value reported under its name.
+/// </summary>
+public sealed partial record FeedFilters
+{
+    public static readonly string[] IdFilters =
+        ["actor_id", "assistant_id", "segment_id", "contact_id", "visitor_id", "customer_id", "table_id", "record_id", "broadcast_id", "relation_id", "external_id"];
+
+    private static readonly string[] RangeFields = ["occurred_at", "created_at", "updated_at"];
+    private static readonly string[] RangeOperators = ["gt", "gte", "lt", "lte"];
+
+    public static readonly string[] RangeParameters = [.. RangeFields.SelectMany(f => RangeOperators.Select(o => $"{f}_{o}"))];
+
+    /// <summary>Every parameter a cursor binds: the filters and the sort.</summary>
+    public static readonly string[] BoundParameters =
+        [.. IdFilters, "type", "relation_type", "tag", "channel", "pinned", .. RangeParameters, "sort_by", "sort_order"];
+
+    public IReadOnlyDictionary<string, string> Ids { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Types { get; init; } = [];
+    public string? RelationType { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? Channel { get; init; }
+    public bool? Pinned { get; init; }
+    public TimeRange OccurredAt { get; init; } = TimeRange.None;
+    public TimeRange CreatedAt { get; init; } = TimeRange.None;
+    public TimeRange UpdatedAt { get; init; } = TimeRange.None;
+    public SortField SortBy { get; init; } = SortField.OccurredAt;
+    public bool Descending { get; init; } = true;
+
+    /// <summary>The parameters as normalised text: what a cursor stores and compares.</summary>
+    public IReadOnlyDictionary<string, string> Canonical { get; init; } = new Dictionary<string, string>();
+
+    [GeneratedRegex(Activities.ActivityRules.ClientIdPattern)]
+    private static partial Regex ClientId();
+
+    [GeneratedRegex(Activities.ActivityRules.TypePattern)]
+    private static partial Regex TypeName();
+
+    /// <param name="values">Each parameter's values (repeated parameters give several).</param>
+    public static FeedFilters Parse(IReadOnlyDictionary<string, string[]> values, IDictionary<string, string[]> errors)
+    {
+        var canonical = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? Single(string name)
+        {
+            if (!values.TryGetValue(name, out var given))
+            {
+                return null;
+            }
+
+            if (given.Length != 1)
+            {
+                errors[name] = [$"{name} may be given once."];
+                return null;
+            }
+
+            return given[0];
+        }
+
+        // Repeatable and comma-separated: type=a&type=b or type=a,b.
+        List<string> Many(string name) =>
+            values.TryGetValue(name, out var given)
+                ? given.SelectMany(v => v.Split(',')).Select(v => v.Trim()).ToList()
+                : [];
+
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in IdFilters)
+        {
+            if (Single(name) is { } id)
+            {
+                if (ClientId().IsMatch(id))
+                {
+                    ids[name] = canonical[name] = id;
+                }
+                else
+                {
+                    errors[name] = [$"{name} must be 1-128 characters of A-Z a-z 0-9 _ . : -"];
+                }
+            }
+        }
+
+        var types = Many("type").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (types.Any(t => t.Length > 64 || !TypeName().IsMatch(t)) || (values.ContainsKey("type") && types.Count == 0))
+        {
+            errors["type"] = ["type takes activity type names (repeat it, or separate them with commas)."];
+        }
+        else if (types.Count > 50)
+        {
+            errors["type"] = ["At most 50 types."];
+        }
+        else if (types.Count > 0)
+        {
+            canonical["type"] = string.Join(',', types);
+        }
+
+        var relationType = Single("relation_type");
+        if (relationType is not null && !Regex.IsMatch(relationType, "^[a-z][a-z0-9_]{0,63}$"))
+        {
+            errors["relation_type"] = ["relation_type must be a lowercase word such as product or task."];
+        }
+        else if (relationType is not null)
+        {
+            canonical["relation_type"] = relationType;
+        }
+
+        if (ids.ContainsKey("relation_id") && relationType is null)
+        {
+            errors["relation_id"] = ["relation_id needs relation_type: ids are only unique within a relation type."];
+        }
+
+        var tags = Many("tag").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (tags.Any(t => t.Length is 0 or > Activities.ActivityRules.MaxTagLength) || tags.Count > Activities.ActivityRules.MaxTags)
+        {
+            errors["tag"] = [$"tag takes up to {Activities.ActivityRules.MaxTags} tags of 1-{Activities.ActivityRules.MaxTagLength} characters."];
+        }
+        else if (tags.Count > 0)
+        {
+            canonical["tag"] = string.Join(',', tags);
+        }
+
+        var channel = Single("channel");
+        if (channel is not null && !Regex.IsMatch(channel, "^[A-Z][A-Z0-9_]{0,31}$"))
+        {
+            errors["channel"] = ["channel must be an upper-case token such as EMAIL."];
+        }
+        else if (channel is not null)
+        {
+            canonical["channel"] = channel;
+        }
+
+        bool? pinned = null;
+        if (Single("pinned") is { } pinnedText)
+        {
+            if (pinnedText is "true" or "false")
+            {
+                pinned = pinnedText == "true";
+                canonical["pinned"] = pinnedText;
+            }
+            else
+            {
+                errors["pinned"] = ["pinned must be true or false."];
+            }
+        }
+
+        TimeRange Range(string field)
+        {
+            DateTimeOffset? Bound(string op)
+            {
+                var name = $"{field}_{op}";
+                if (Single(name) is not { } text)
+                {
+                    return null;
+                }
+
+                if (!Timestamps.TryParse(text, out var value))
+                {
+                    errors[name] = [$"{name} must be {Timestamps.Expectation}."];
+                    return null;
+                }
+
+                canonical[name] = Timestamps.ToText(value);
+                return value;
+            }
+
+            return new TimeRange(Bound("gt"), Bound("gte"), Bound("lt"), Bound("lte"));
+        }
+
+        var sortBy = SortField.OccurredAt;
+        if (Single("sort_by") is { } sortText)
+        {
+            if (sortText is "occurred_at" or "created_at" or "updated_at")
+            {
+                sortBy = sortText switch { "created_at" => SortField.CreatedAt, "updated_at" => SortField.UpdatedAt, _ => SortField.OccurredAt };
+            }
+            else
+            {
+                errors["sort_by"] = ["sort_by must be occurred_at, created_at or updated_at."];
+            }
+        }
+
+        var descending = true;
+        if (Single("sort_order") is { } orderText)
+        {
+            if (orderText.Equals("asc", StringComparison.OrdinalIgnoreCase) || orderText.Equals("desc", StringComparison.OrdinalIgnoreCase))
+            {
+                descending = orderText.Equals("desc", StringComparison.OrdinalIgnoreCase);
+            }
+            else
+            {
+                errors["sort_order"] = ["sort_order must be asc or desc."];
+            }
+        }
+
+        canonical["sort_by"] = SortName(sortBy);
+        canonical["sort_order"] = descending ? "desc" : "asc";
+
+        return new FeedFilters
+        {
+            Ids = ids,
+            Types = types,
+            RelationType = relationType,
+            Tags = tags,
+            Channel = channel,
+            Pinned = pinned,
+            OccurredAt = Range("occurred_at"),
+            CreatedAt = Range("created_at"),
+            UpdatedAt = Range("updated_at"),
+            SortBy = sortBy,
+            Descending = descending,
+            Canonical = canonical,
+        };
+    }
+
+    public static string SortName(SortField field) => field switch
+    {
+        SortField.CreatedAt => "created_at",
+        SortField.UpdatedAt => "updated_at",
+        _ => "occurred_at",
+    };
+}
