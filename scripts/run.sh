@@ -17,26 +17,9 @@ server=(dotnet "$root/$project/bin/Release/net10.0/ActivityFeed.Api.dll")
 if [ -z "${ConnectionStrings__ActivityFeed:-}" ]; then
   # shellcheck source=lib/postgres.sh
   source scripts/lib/postgres.sh
-  ensure_postgres_installed
-  bin=$(pg_bin_dir)
   port=${ACTIVITYFEED_PG_PORT:-54329}
-  pgdata=${ACTIVITYFEED_PGDATA:-$root/.data/pg}
-  mkdir -p "$(dirname "$pgdata")"
-  if [ ! -f "$pgdata/PG_VERSION" ]; then
-    mkdir -p "$pgdata"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdata"
-    chmod 700 "$pgdata"
-    # Trust on loopback only: a developer's throwaway cluster, never a production setup.
-    as_pg_user "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 >/dev/null
-  fi
-  if ! as_pg_user "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
-    as_pg_user "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >/dev/null
-    echo "PostgreSQL started on 127.0.0.1:$port (data in $pgdata; stop with: $bin/pg_ctl -D $pgdata stop)" >&2
-  fi
-  if ! psql -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='activityfeed'" | grep -q 1; then
-    psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE activityfeed" >/dev/null
-  fi
+  ensure_local_cluster "${ACTIVITYFEED_PGDATA:-$root/.data/pg}" "$port"
+  ensure_database "$port" activityfeed
   export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=activityfeed"
 
   "${server[@]}" migrate

@@ -8,7 +8,7 @@ namespace ActivityFeed.Api.Cli;
 /// <summary>Operator verbs of the server binary, so scripts need no SQL: <c>migrate</c> and <c>bootstrap</c>.</summary>
 public static partial class CommandLine
 {
-    public static readonly string[] Verbs = ["migrate", "bootstrap"];
+    public static readonly string[] Verbs = ["migrate", "bootstrap", "explain-feed"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -28,6 +28,8 @@ public static partial class CommandLine
                 return 0;
             case "bootstrap":
                 return await BootstrapAsync(app, args[1..]);
+            case "explain-feed":
+                return await ExplainFeedAsync(app, args[1..]);
             default:
                 return Usage();
         }
@@ -74,6 +76,23 @@ public static partial class CommandLine
         return 0;
     }
 
+    private static async Task<int> ExplainFeedAsync(WebApplication app, string[] args)
+    {
+        string? orgId = null, query = "", next = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--org" when i + 1 < args.Length: orgId = args[++i]; break;
+                case "--query" when i + 1 < args.Length: query = args[++i]; break;
+                case "--next" when i + 1 < args.Length: next = args[++i]; break;
+                default: return Usage();
+            }
+        }
+
+        return orgId is null ? Usage("--org is required.") : await ExplainFeedVerb.RunAsync(app.Services, orgId, query, next);
+    }
+
     private static int Usage(string? problem = null)
     {
         if (problem is not null)
@@ -87,6 +106,8 @@ public static partial class CommandLine
                    ActivityFeed.Api bootstrap --org-name NAME [--org-id ID]
                                                                      create an org and its first admin key;
                                                                      prints {"org_id": ..., "api_key": ...}
+                   ActivityFeed.Api explain-feed --org ID [--query "type=call&contact_id=c1"] [--next CURSOR]
+                                                                     EXPLAIN ANALYZE the SQL of that feed page
             """);
         return 2;
     }
