@@ -4,6 +4,7 @@ using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Cli;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Health;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Http;
@@ -46,6 +47,7 @@ app.MapApiKeys();
 app.MapActivities();
 app.MapFeeds();
 app.MapActivityTypes();
+app.MapDirectory();
 
 if (app.Configuration.GetValue("ActivityFeed:MigrateOnStartup", true))
 {

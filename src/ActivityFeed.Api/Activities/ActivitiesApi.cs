@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -104,10 +105,12 @@ public static class ActivitiesApi
     }
 
     public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetActivity(
-        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, DirectoryEnricher enricher, CancellationToken cancellationToken)
     {
         var activity = await db.Activities.AsNoTracking().SingleOrDefaultAsync(a => a.OrgId == orgId && a.Id == id, cancellationToken);
-        return activity is null ? ActivityNotFound(id) : TypedResults.Ok(ActivityMapping.ToResponse(activity));
+        return activity is null
+            ? ActivityNotFound(id)
+            : TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken));
     }
 
     public static async Task<Results<Ok<ActivityResponse>, ValidationProblem, ProblemHttpResult>> PatchActivity(
@@ -117,6 +120,7 @@ public static class ActivitiesApi
         ActivityFeedDb db,
         ActivityTypeCatalog catalog,
         DescriptionSanitizer sanitizer,
+        DirectoryEnricher enricher,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -175,7 +179,7 @@ public static class ActivitiesApi
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(ActivityMapping.ToResponse(activity));
+        return TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteActivity(

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Infrastructure.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,7 @@ public sealed class ActivityWriter(
     ActivityTypeCatalog catalog,
     DescriptionSanitizer sanitizer,
     IValidator<CreateActivityRequest> validator,
+    DirectoryEnricher enricher,
     TimeProvider clock)
 {
     public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
@@ -161,7 +163,7 @@ public sealed class ActivityWriter(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, items);
+                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, await enricher.EnrichAsync(orgId, items, cancellationToken));
             }
             catch (DbUpdateException exception) when (exception.InnerException is PostgresException pg)
             {

@@ -2,6 +2,7 @@ using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Orgs;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,13 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Assistant> Assistants => Set<Assistant>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<Broadcast> Broadcasts => Set<Broadcast>();
+    public DbSet<DataTable> Tables => Set<DataTable>();
+    public DbSet<TableRecord> Records => Set<TableRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

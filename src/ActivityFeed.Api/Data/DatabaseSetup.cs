@@ -8,7 +8,7 @@ public static class DatabaseSetup
 
     public static IServiceCollection AddActivityFeedDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContextPool<ActivityFeedDb>(options =>
+        services.AddDbContextPool<ActivityFeedDb>((provider, options) =>
         {
             var connectionString = configuration.GetConnectionString(ConnectionStringName);
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -18,6 +18,8 @@ public static class DatabaseSetup
             }
 
             options.UseNpgsql(connectionString).UseSnakeCaseNames();
+            // Interceptors registered in DI (the tests count queries per request with one).
+            options.AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         });
         return services;
     }

@@ -129,8 +129,9 @@ public static partial class FeedsApi
             Links.AddNext(http, nextCursor);
         }
 
+        var enriched = await services.Enricher.EnrichAsync(orgId, items.Select(ActivityMapping.ToResponse).ToList(), cancellationToken);
         return TypedResults.Ok(new ListEnvelope<ActivityResponse>(
-            items.Select(ActivityMapping.ToResponse).ToList(), nextCursor, hasMore, page.Take, cursor is null ? page.Page : null,
+            enriched, nextCursor, hasMore, page.Take, cursor is null ? page.Page : null,
             total, total is { } t ? page.TotalPages(t) : null));
     }
 
@@ -151,4 +152,4 @@ public static partial class FeedsApi
     ];
 }
 
-public sealed record FeedServices(ActivityFeedDb Db, CursorCodec Cursors);
+public sealed record FeedServices(ActivityFeedDb Db, CursorCodec Cursors, Directory.DirectoryEnricher Enricher);
