@@ -15,7 +15,20 @@ public sealed record FileObject(
     string? FileUrl,
     DateTimeOffset? CreatedAt);
 
-public sealed record NoteInput(string? Id, string? Content, IReadOnlyList<FileObject>? Attachments, string? UserId);
+public sealed record NoteInput(string? Id, string? Content, IReadOnlyList<FileObject>? Attachments, string? UserId, NoteUserInput? User = null);
+
+// Embedded objects on write: an object upserts its directory entry (fields left out or null keep
+// their stored value) in the same transaction as the activity; an *_id alone only refers to it.
+
+public sealed record ActorInput(string? Id, string? Name = null, string? Email = null, string? Avatar = null, DateTimeOffset? SeenAt = null);
+
+public sealed record AssistantInput(string? Id, string? Name = null, string? AvatarUrl = null);
+
+public sealed record SegmentInput(string? Id, string? Name = null, string? Color = null, int? ContactsCount = null, IReadOnlyList<SegmentBoard>? Boards = null);
+
+public sealed record BroadcastInput(string? Id, string? Name = null);
+
+public sealed record NoteUserInput(string? Id, string? Name = null, string? Avatar = null);
 
 public sealed record CreateActivityRequest(
     string? Type,
@@ -43,7 +56,11 @@ public sealed record CreateActivityRequest(
     string? Channel = null,
     IReadOnlyList<string>? Recipients = null,
     string? ExternalId = null,
-    JsonElement? Metadata = null);
+    JsonElement? Metadata = null,
+    ActorInput? Actor = null,
+    AssistantInput? Assistant = null,
+    SegmentInput? Segment = null,
+    BroadcastInput? Broadcast = null);
 
 public sealed record CreateActivitiesBatchRequest(IReadOnlyList<CreateActivityRequest>? Activities);
 

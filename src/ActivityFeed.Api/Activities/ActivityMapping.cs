@@ -24,7 +24,7 @@ public static class ActivityMapping
     {
         var attachments = request.Attachments?.Select(f => WithDefaults(f, now)).ToList();
         var note = request.Note is { } n
-            ? new StoredNote(n.Id ?? Ids.New("note"), n.Content, n.Attachments?.Select(f => WithDefaults(f, now)).ToList() ?? [], n.UserId)
+            ? new StoredNote(n.Id ?? Ids.New("note"), n.Content, n.Attachments?.Select(f => WithDefaults(f, now)).ToList() ?? [], n.UserId ?? n.User?.Id)
             : null;
         return new Activity
         {
@@ -34,15 +34,15 @@ public static class ActivityMapping
             OccurredAt = request.OccurredAt ?? now,
             CreatedAt = now,
             UpdatedAt = now,
-            ActorId = request.ActorId,
-            AssistantId = request.AssistantId,
+            ActorId = request.ActorId ?? request.Actor?.Id,
+            AssistantId = request.AssistantId ?? request.Assistant?.Id,
             ContactId = request.ContactId,
             VisitorId = request.VisitorId,
             CustomerId = request.CustomerId,
             TableId = request.TableId,
             RecordId = request.RecordId,
-            SegmentId = request.SegmentId,
-            BroadcastId = request.BroadcastId,
+            SegmentId = request.SegmentId ?? request.Segment?.Id,
+            BroadcastId = request.BroadcastId ?? request.Broadcast?.Id,
             RelationType = request.Relation?.Type,
             RelationId = request.Relation?.Id,
             Title = request.Title,

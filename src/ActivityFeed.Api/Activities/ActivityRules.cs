@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActivityFeed.Api.Directory;
 using FluentValidation;
 
 namespace ActivityFeed.Api.Activities;
@@ -66,10 +67,69 @@ public sealed class FileObjectValidator : AbstractValidator<FileObject>
     }
 }
 
+public static class EmbeddedObjectValidators
+{
+    public sealed class Actor : AbstractValidator<ActorInput>
+    {
+        public Actor()
+        {
+            RuleFor(a => a.Id).NotEmpty().ClientId();
+            RuleFor(a => a.Name).MaximumLength(200);
+            RuleFor(a => a.Email).Email();
+            RuleFor(a => a.Avatar).Url();
+        }
+    }
+
+    public sealed class Assistant : AbstractValidator<AssistantInput>
+    {
+        public Assistant()
+        {
+            RuleFor(a => a.Id).NotEmpty().ClientId();
+            RuleFor(a => a.Name).MaximumLength(200);
+            RuleFor(a => a.AvatarUrl).Url();
+        }
+    }
+
+    public sealed class Segment : AbstractValidator<SegmentInput>
+    {
+        public Segment()
+        {
+            RuleFor(s => s.Id).NotEmpty().ClientId();
+            RuleFor(s => s.Name).MaximumLength(200);
+            RuleFor(s => s.Color).MaximumLength(32);
+            RuleFor(s => s.ContactsCount).GreaterThanOrEqualTo(0);
+            RuleFor(s => s.Boards).Must(b => b is null || b.Count <= 100).WithMessage("At most 100 boards.");
+            RuleForEach(s => s.Boards).SetValidator(new SegmentBoardValidator());
+        }
+    }
+
+    public sealed class Broadcast : AbstractValidator<BroadcastInput>
+    {
+        public Broadcast()
+        {
+            RuleFor(b => b.Id).NotEmpty().ClientId();
+            RuleFor(b => b.Name).MaximumLength(200);
+        }
+    }
+
+    public sealed class NoteUser : AbstractValidator<NoteUserInput>
+    {
+        public NoteUser()
+        {
+            RuleFor(u => u.Id).NotEmpty().ClientId();
+            RuleFor(u => u.Name).MaximumLength(200);
+            RuleFor(u => u.Avatar).Url();
+        }
+    }
+}
+
 public sealed class NoteInputValidator : AbstractValidator<NoteInput>
 {
     public NoteInputValidator()
     {
+        RuleFor(n => n.User).SetValidator(new EmbeddedObjectValidators.NoteUser()!);
+        RuleFor(n => n.User!.Id).Equal(n => n.UserId).When(n => n.User is not null && n.UserId is not null)
+            .OverridePropertyName("user.id").WithMessage("note.user_id and note.user.id differ; send one of them.");
         RuleFor(n => n.Id).ClientId();
         RuleFor(n => n.UserId).ClientId();
         RuleFor(n => n.Content).MaximumLength(20_000);
@@ -94,6 +154,14 @@ public sealed class CreateActivityRequestValidator : AbstractValidator<CreateAct
         }
 
         this.RelationRules(a => a.Relation);
+        RuleFor(a => a.Actor).SetValidator(new EmbeddedObjectValidators.Actor()!);
+        RuleFor(a => a.Assistant).SetValidator(new EmbeddedObjectValidators.Assistant()!);
+        RuleFor(a => a.Segment).SetValidator(new EmbeddedObjectValidators.Segment()!);
+        RuleFor(a => a.Broadcast).SetValidator(new EmbeddedObjectValidators.Broadcast()!);
+        RuleFor(a => a.Actor!.Id).Equal(a => a.ActorId).When(a => a.Actor is not null && a.ActorId is not null).OverridePropertyName("actor.id").WithMessage("actor_id and actor.id differ; send one of them.");
+        RuleFor(a => a.Assistant!.Id).Equal(a => a.AssistantId).When(a => a.Assistant is not null && a.AssistantId is not null).OverridePropertyName("assistant.id").WithMessage("assistant_id and assistant.id differ; send one of them.");
+        RuleFor(a => a.Segment!.Id).Equal(a => a.SegmentId).When(a => a.Segment is not null && a.SegmentId is not null).OverridePropertyName("segment.id").WithMessage("segment_id and segment.id differ; send one of them.");
+        RuleFor(a => a.Broadcast!.Id).Equal(a => a.BroadcastId).When(a => a.Broadcast is not null && a.BroadcastId is not null).OverridePropertyName("broadcast.id").WithMessage("broadcast_id and broadcast.id differ; send one of them.");
         RuleFor(a => a.Title).Text(500);
         RuleFor(a => a.Description).Text(10_000);
         RuleFor(a => a.FormattedDescription).Text(20_000);

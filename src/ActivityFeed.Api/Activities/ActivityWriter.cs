@@ -51,13 +51,11 @@ public sealed class ActivityWriter(
 
         // Every problem of every item in one answer: field rules first, then types and metadata schemas.
         var errors = new Dictionary<string, string[]>();
-        var invalidItems = new HashSet<int>();
         for (var i = 0; i < requests.Length; i++)
         {
             if (requests[i] is null)
             {
                 errors[$"activities[{i}]"] = ["An activity must be a JSON object."];
-                invalidItems.Add(i);
                 continue;
             }
 
@@ -65,11 +63,11 @@ public sealed class ActivityWriter(
             foreach (var (field, messages) in result.ToDictionary())
             {
                 errors[Prefix(i) + field] = messages;
-                invalidItems.Add(i);
             }
         }
 
-        var schemas = await catalog.ResolveAsync(orgId, requests.Where((_, i) => !invalidItems.Contains(i)).Select(r => r.Type!), cancellationToken);
+        // Types that passed the field rules are looked up even for items with other errors, so one answer lists everything.
+        var schemas = await catalog.ResolveAsync(orgId, requests.Where((r, i) => r is not null && !errors.ContainsKey($"{Prefix(i)}type")).Select(r => r.Type!), cancellationToken);
         var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < requests.Length; i++)
         {
@@ -121,6 +119,7 @@ public sealed class ActivityWriter(
 
             var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
             var items = new ActivityResponse[requests.Length];
+            var newRequests = new List<CreateActivityRequest>();
             var created = 0;
             for (var i = 0; i < requests.Length; i++)
             {
@@ -138,12 +137,14 @@ public sealed class ActivityWriter(
                     continue;
                 }
 
+                newRequests.Add(requests[i]);
                 var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
                 db.Activities.Add(entity);
                 items[i] = ActivityMapping.ToResponse(entity);
                 created++;
             }
 
+            await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
             if (idempotencyKey is not null)
             {
                 db.IdempotencyKeys.Add(new IdempotencyKey

@@ -16,6 +16,7 @@ public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Pr
     private string _connectionString = "";
 
     public LogCapture Logs { get; } = new();
+    public CommandCounter Commands { get; } = new();
     public string OrgId { get; private set; } = "";
     public string AdminKey { get; private set; } = "";
     public string ConnectionString => _connectionString;
@@ -53,7 +54,11 @@ public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Pr
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:ActivityFeed", _connectionString);
-        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Logs);
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Commands);
+        });
     }
 
     public override async ValueTask DisposeAsync()
