@@ -26,6 +26,10 @@ public static class OpenApiSetup
                 {
                     new() { Name = "Health", Description = "Liveness and readiness for load balancers and orchestrators." },
                     new() { Name = "API keys", Description = "Server-to-server keys of an org, with scopes. Admin only." },
+                    new() { Name = "Activities", Description = "Record, change and erase activities; idempotent writes, typed metadata." },
+                    new() { Name = "Feeds", Description = "Timelines of the org, a contact or a record: filters, sorts, keyset and offset paging." },
+                    new() { Name = "Activity types", Description = "Built-in types and the org's own, each with the JSON Schema of its metadata." },
+                    new() { Name = "Directory", Description = "Users, assistants, contacts, segments, broadcasts, tables and records that activities are enriched from." },
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
