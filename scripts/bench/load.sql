@@ -30,3 +30,16 @@ SELECT 'bench',
        '{}'::jsonb
 FROM generate_series(1, :rows) AS i;
 ANALYZE activities;
+
+-- The directory the feed is enriched from: every user, assistant, segment and broadcast above.
+INSERT INTO users (org_id, id, name, email, avatar, created_at, updated_at)
+SELECT 'bench', 'u' || i, 'User ' || i, 'user' || i || '@example.com', 'https://img.example/u' || i || '.png', now(), now()
+FROM generate_series(0, 499) AS i;
+INSERT INTO assistants (org_id, id, name, created_at, updated_at)
+SELECT 'bench', 'as' || i, 'Assistant ' || i, now(), now() FROM generate_series(0, 19) AS i;
+INSERT INTO segments (org_id, id, name, color, contacts_count, boards, created_at, updated_at)
+SELECT 'bench', 's' || i, 'Segment ' || i, 'red', i, '[{"board_id":"b1","board_name":"Sales","column_id":"c1"}]', now(), now()
+FROM generate_series(0, 299) AS i;
+INSERT INTO broadcasts (org_id, id, name, created_at, updated_at)
+SELECT 'bench', 'b' || i, 'Broadcast ' || i, now(), now() FROM generate_series(0, 99) AS i;
+ANALYZE users; ANALYZE assistants; ANALYZE segments; ANALYZE broadcasts;
