@@ -49,52 +49,7 @@ public sealed class ActivityWriter(
 
         var requests = submitted.ToArray();
 
-        // Every problem of every item in one answer: field rules first, then types and metadata schemas.
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < requests.Length; i++)
-        {
-            if (requests[i] is null)
-            {
-                errors[$"activities[{i}]"] = ["An activity must be a JSON object."];
-                continue;
-            }
-
-            var result = await validator.ValidateAsync(requests[i], cancellationToken);
-            foreach (var (field, messages) in result.ToDictionary())
-            {
-                errors[Prefix(i) + field] = messages;
-            }
-        }
-
-        // Types that passed the field rules are looked up even for items with other errors, so one answer lists everything.
-        var schemas = await catalog.ResolveAsync(orgId, requests.Where((r, i) => r is not null && !errors.ContainsKey($"{Prefix(i)}type")).Select(r => r.Type!), cancellationToken);
-        var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < requests.Length; i++)
-        {
-            if (requests[i] is null || errors.ContainsKey($"{Prefix(i)}type") || errors.ContainsKey($"{Prefix(i)}metadata"))
-            {
-                continue;
-            }
-
-            var metadata = MetadataDiscriminator.Strip(requests[i].Metadata, requests[i].Type!, out var discriminatorError);
-            if (metadata is null)
-            {
-                errors[$"{Prefix(i)}metadata.type"] = [discriminatorError!];
-                continue;
-            }
-
-            if (metadata != requests[i].Metadata?.GetRawText())
-            {
-                requests[i] = requests[i] with { Metadata = JsonDocument.Parse(metadata).RootElement.Clone() };
-            }
-
-            ActivityTypeCatalog.Check(requests[i].Type, metadata, schemas, Prefix(i), errors);
-            if (requests[i].ExternalId is { } externalId && !seenExternalIds.TryAdd(externalId, i))
-            {
-                errors[$"{Prefix(i)}external_id"] = [$"external_id '{externalId}' repeats item {seenExternalIds[externalId]} of this batch."];
-            }
-        }
-
+        var errors = await CheckAsync(orgId, requests, Prefix, cancellationToken);
         if (errors.Count > 0)
         {
             return new WriteResult(WriteStatus.Invalid, [], errors);
@@ -196,6 +151,61 @@ public sealed class ActivityWriter(
         }
 
         return new WriteResult(WriteStatus.InFlight, []);
+    }
+
+    /// <summary>
+    /// Every problem of every item in one answer: field rules first, then types and metadata
+    /// schemas. Normalises each item's metadata in place (drops an echoed metadata.type).
+    /// </summary>
+    private async Task<Dictionary<string, string[]>> CheckAsync(string orgId, CreateActivityRequest[] requests, Func<int, string> prefix, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            if (requests[i] is null)
+            {
+                errors[$"activities[{i}]"] = ["An activity must be a JSON object."];
+                continue;
+            }
+
+            var result = await validator.ValidateAsync(requests[i], cancellationToken);
+            foreach (var (field, messages) in result.ToDictionary())
+            {
+                errors[prefix(i) + field] = messages;
+            }
+        }
+
+        // Types that passed the field rules are looked up even for items with other errors, so one answer lists everything.
+        var schemas = await catalog.ResolveAsync(orgId, requests.Where((r, i) => r is not null && !errors.ContainsKey($"{prefix(i)}type")).Select(r => r.Type!), cancellationToken);
+        var seenExternalIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            if (requests[i] is null || errors.ContainsKey($"{prefix(i)}type") || errors.ContainsKey($"{prefix(i)}metadata"))
+            {
+                continue;
+            }
+
+            var metadata = MetadataDiscriminator.Strip(requests[i].Metadata, requests[i].Type!, out var discriminatorError);
+            if (metadata is null)
+            {
+                errors[$"{prefix(i)}metadata.type"] = [discriminatorError!];
+                continue;
+            }
+
+            if (metadata != requests[i].Metadata?.GetRawText())
+            {
+                requests[i] = requests[i] with { Metadata = JsonDocument.Parse(metadata).RootElement.Clone() };
+            }
+
+            ActivityTypeCatalog.Check(requests[i].Type, metadata, schemas, prefix(i), errors);
+            if (requests[i].ExternalId is { } externalId && !seenExternalIds.TryAdd(externalId, i))
+            {
+                errors[$"{prefix(i)}external_id"] = [$"external_id '{externalId}' repeats item {seenExternalIds[externalId]} of this batch."];
+            }
+        }
+
+        return errors;
+
     }
 
     private async Task<WriteResult?> ReplayAsync(string orgId, string key, byte[] requestHash, CancellationToken cancellationToken)
