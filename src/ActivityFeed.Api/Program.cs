@@ -23,6 +23,7 @@ builder.Services.AddActivityFeedValidation();
 builder.Services.AddActivityFeedOpenApi();
 builder.Services.AddActivityFeedHealth();
 builder.Services.AddActivityFeedAuth();
+builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Environment);
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
 builder.Services.AddActivities();
 
@@ -38,6 +39,7 @@ app.UseStatusCodePages();
 app.UseActivityFeedRequestLogging();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<OrgAccessMiddleware>();
 

@@ -13,7 +13,7 @@ public static class RequiredScopeExtensions
     {
         builder.RequireAuthorization();
         builder.WithMetadata(new RequiredScope(scope));
-        builder.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        builder.ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
         return builder;
     }
 }

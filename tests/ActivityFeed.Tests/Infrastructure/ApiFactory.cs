@@ -11,7 +11,7 @@ namespace ActivityFeed.Tests.Infrastructure;
 /// <summary>
 /// The real HTTP pipeline over a database of this test class's own, with one org and its admin key.
 /// </summary>
-public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _connectionString = "";
 
@@ -50,10 +50,18 @@ public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Pr
 
     public HttpClient AdminClient() => ClientWithKey(AdminKey);
 
+    /// <summary>Configuration a derived fixture sets on top of the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:ActivityFeed", _connectionString);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<ILogEventSink>(Logs);
@@ -65,5 +73,6 @@ public sealed class ApiFactory(PostgresServer server) : WebApplicationFactory<Pr
     {
         await base.DisposeAsync();
         await server.DropDatabaseAsync(_connectionString);
+        GC.SuppressFinalize(this);
     }
 }

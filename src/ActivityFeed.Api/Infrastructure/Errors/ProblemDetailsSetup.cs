@@ -29,6 +29,10 @@ public static class ProblemDetailsSetup
             }
 
             problem.Detail ??= problem.Title;
+            // The framework has no default type for these; RFC 9457 wants one on every problem.
+            problem.Type ??= problem.Status == StatusCodes.Status429TooManyRequests
+                ? "https://www.rfc-editor.org/rfc/rfc6585#section-4"
+                : "about:blank";
         });
         services.AddExceptionHandler<ExceptionProblemHandler>();
         return services;
