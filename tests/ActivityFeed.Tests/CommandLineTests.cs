@@ -43,6 +43,19 @@ public sealed class CommandLineTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task ExplainFeedPrintsThePlanOfAFeedPage()
+    {
+        var (exit, stdout, stderr) = await RunServerAsync("explain-feed", "--org", api.OrgId, "--query", "contact_id=c1&type=call&take=10");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("contact_id", stdout, StringComparison.Ordinal);
+        Assert.Contains("Execution Time", stdout, StringComparison.Ordinal);
+
+        var (badExit, _, badStderr) = await RunServerAsync("explain-feed", "--org", api.OrgId, "--query", "sort_by=title");
+        Assert.Equal(2, badExit);
+        Assert.Contains("sort_by", badStderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MigrateSucceedsOnAnUpToDateDatabase()
     {
         var (exit, _, stderr) = await RunServerAsync("migrate");
