@@ -27,6 +27,12 @@ fi
 [ "$test_status" -eq 0 ] || { echo "dotnet test failed"; echo "tests: ${passed:-0} passed, ${failed:-?} failed"; exit "$test_status"; }
 
 echo "== docker compose config"
+if command -v docker >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
+  # The docker CLI without its compose plugin: Debian's docker-compose checks the file just as well.
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null 2>&1 \
+    || { $sudo apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null 2>&1; } || true
+fi
 if docker compose version >/dev/null 2>&1; then
   docker compose -f docker-compose.yml config -q
 elif command -v docker-compose >/dev/null 2>&1; then
