@@ -67,6 +67,7 @@ public sealed class FileObjectValidator : AbstractValidator<FileObject>
     }
 }
 
+/// <summary>An embedded object is its directory entry's fields plus a required id.</summary>
 public static class EmbeddedObjectValidators
 {
     public sealed class Actor : AbstractValidator<ActorInput>
@@ -74,9 +75,7 @@ public static class EmbeddedObjectValidators
         public Actor()
         {
             RuleFor(a => a.Id).NotEmpty().ClientId();
-            RuleFor(a => a.Name).MaximumLength(200);
-            RuleFor(a => a.Email).Email();
-            RuleFor(a => a.Avatar).Url();
+            Include(new UserFieldsValidator());
         }
     }
 
@@ -85,8 +84,7 @@ public static class EmbeddedObjectValidators
         public Assistant()
         {
             RuleFor(a => a.Id).NotEmpty().ClientId();
-            RuleFor(a => a.Name).MaximumLength(200);
-            RuleFor(a => a.AvatarUrl).Url();
+            Include(new AssistantFieldsValidator());
         }
     }
 
@@ -95,11 +93,7 @@ public static class EmbeddedObjectValidators
         public Segment()
         {
             RuleFor(s => s.Id).NotEmpty().ClientId();
-            RuleFor(s => s.Name).MaximumLength(200);
-            RuleFor(s => s.Color).MaximumLength(32);
-            RuleFor(s => s.ContactsCount).GreaterThanOrEqualTo(0);
-            RuleFor(s => s.Boards).Must(b => b is null || b.Count <= 100).WithMessage("At most 100 boards.");
-            RuleForEach(s => s.Boards).SetValidator(new SegmentBoardValidator());
+            Include(new SegmentFieldsValidator());
         }
     }
 
@@ -108,7 +102,7 @@ public static class EmbeddedObjectValidators
         public Broadcast()
         {
             RuleFor(b => b.Id).NotEmpty().ClientId();
-            RuleFor(b => b.Name).MaximumLength(200);
+            Include(new NamedFieldsValidator());
         }
     }
 
@@ -117,8 +111,7 @@ public static class EmbeddedObjectValidators
         public NoteUser()
         {
             RuleFor(u => u.Id).NotEmpty().ClientId();
-            RuleFor(u => u.Name).MaximumLength(200);
-            RuleFor(u => u.Avatar).Url();
+            Include(new UserFieldsValidator());
         }
     }
 }

@@ -5,11 +5,40 @@ namespace ActivityFeed.Api.Directory;
 
 // PUT bodies (the id is the path's) and responses of the seven directory collections.
 
-public sealed record PutUserRequest(string? Name = null, string? Email = null, string? Avatar = null, DateTimeOffset? SeenAt = null);
+// The fields an entry has, shared by its PUT body and the object an activity may embed, so both
+// are checked by the same rules.
+
+public interface IUserFields
+{
+    string? Name { get; }
+    string? Email { get; }
+    string? Avatar { get; }
+}
+
+public interface IAssistantFields
+{
+    string? Name { get; }
+    string? AvatarUrl { get; }
+}
+
+public interface ISegmentFields
+{
+    string? Name { get; }
+    string? Color { get; }
+    int? ContactsCount { get; }
+    IReadOnlyList<SegmentBoard>? Boards { get; }
+}
+
+public interface INamedFields
+{
+    string? Name { get; }
+}
+
+public sealed record PutUserRequest(string? Name = null, string? Email = null, string? Avatar = null, DateTimeOffset? SeenAt = null) : IUserFields;
 
 public sealed record UserResponse(string Id, string? Name, string? Email, string? Avatar, DateTimeOffset? SeenAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record PutAssistantRequest(string? Name = null, string? AvatarUrl = null);
+public sealed record PutAssistantRequest(string? Name = null, string? AvatarUrl = null) : IAssistantFields;
 
 public sealed record AssistantResponse(string Id, string? Name, string? AvatarUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -17,15 +46,15 @@ public sealed record PutContactRequest(string? Name = null, string? Email = null
 
 public sealed record ContactResponse(string Id, string? Name, string? Email, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record PutSegmentRequest(string? Name = null, string? Color = null, int? ContactsCount = null, IReadOnlyList<SegmentBoard>? Boards = null);
+public sealed record PutSegmentRequest(string? Name = null, string? Color = null, int? ContactsCount = null, IReadOnlyList<SegmentBoard>? Boards = null) : ISegmentFields;
 
 public sealed record SegmentResponse(string Id, string? Name, string? Color, int? ContactsCount, IReadOnlyList<SegmentBoard> Boards, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record PutBroadcastRequest(string? Name = null);
+public sealed record PutBroadcastRequest(string? Name = null) : INamedFields;
 
 public sealed record BroadcastResponse(string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record PutTableRequest(string? Name = null);
+public sealed record PutTableRequest(string? Name = null) : INamedFields;
 
 public sealed record TableResponse(string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -44,9 +73,9 @@ public static class DirectoryRules
         rule.MaximumLength(320).EmailAddress();
 }
 
-public sealed class PutUserRequestValidator : AbstractValidator<PutUserRequest>
+public sealed class UserFieldsValidator : AbstractValidator<IUserFields>
 {
-    public PutUserRequestValidator()
+    public UserFieldsValidator()
     {
         RuleFor(r => r.Name).MaximumLength(200);
         RuleFor(r => r.Email).Email();
@@ -54,21 +83,12 @@ public sealed class PutUserRequestValidator : AbstractValidator<PutUserRequest>
     }
 }
 
-public sealed class PutAssistantRequestValidator : AbstractValidator<PutAssistantRequest>
+public sealed class AssistantFieldsValidator : AbstractValidator<IAssistantFields>
 {
-    public PutAssistantRequestValidator()
+    public AssistantFieldsValidator()
     {
         RuleFor(r => r.Name).MaximumLength(200);
         RuleFor(r => r.AvatarUrl).Url();
-    }
-}
-
-public sealed class PutContactRequestValidator : AbstractValidator<PutContactRequest>
-{
-    public PutContactRequestValidator()
-    {
-        RuleFor(r => r.Name).MaximumLength(200);
-        RuleFor(r => r.Email).Email();
     }
 }
 
@@ -82,9 +102,9 @@ public sealed class SegmentBoardValidator : AbstractValidator<SegmentBoard>
     }
 }
 
-public sealed class PutSegmentRequestValidator : AbstractValidator<PutSegmentRequest>
+public sealed class SegmentFieldsValidator : AbstractValidator<ISegmentFields>
 {
-    public PutSegmentRequestValidator()
+    public SegmentFieldsValidator()
     {
         RuleFor(r => r.Name).MaximumLength(200);
         RuleFor(r => r.Color).MaximumLength(32);
@@ -94,14 +114,43 @@ public sealed class PutSegmentRequestValidator : AbstractValidator<PutSegmentReq
     }
 }
 
-public sealed class PutNamedRequestValidators : AbstractValidator<PutBroadcastRequest>
+public sealed class NamedFieldsValidator : AbstractValidator<INamedFields>
 {
-    public PutNamedRequestValidators() => RuleFor(r => r.Name).MaximumLength(200);
+    public NamedFieldsValidator() => RuleFor(r => r.Name).MaximumLength(200);
+}
+
+public sealed class PutUserRequestValidator : AbstractValidator<PutUserRequest>
+{
+    public PutUserRequestValidator() => Include(new UserFieldsValidator());
+}
+
+public sealed class PutAssistantRequestValidator : AbstractValidator<PutAssistantRequest>
+{
+    public PutAssistantRequestValidator() => Include(new AssistantFieldsValidator());
+}
+
+public sealed class PutContactRequestValidator : AbstractValidator<PutContactRequest>
+{
+    public PutContactRequestValidator()
+    {
+        RuleFor(r => r.Name).MaximumLength(200);
+        RuleFor(r => r.Email).Email();
+    }
+}
+
+public sealed class PutSegmentRequestValidator : AbstractValidator<PutSegmentRequest>
+{
+    public PutSegmentRequestValidator() => Include(new SegmentFieldsValidator());
+}
+
+public sealed class PutBroadcastRequestValidator : AbstractValidator<PutBroadcastRequest>
+{
+    public PutBroadcastRequestValidator() => Include(new NamedFieldsValidator());
 }
 
 public sealed class PutTableRequestValidator : AbstractValidator<PutTableRequest>
 {
-    public PutTableRequestValidator() => RuleFor(r => r.Name).MaximumLength(200);
+    public PutTableRequestValidator() => Include(new NamedFieldsValidator());
 }
 
 public sealed class PutRecordRequestValidator : AbstractValidator<PutRecordRequest>
