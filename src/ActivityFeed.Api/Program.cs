@@ -6,6 +6,7 @@ using ActivityFeed.Api.Cli;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Health;
+using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Http;
 using ActivityFeed.Api.Infrastructure.Json;
@@ -46,8 +47,10 @@ app.UseMiddleware<OrgAccessMiddleware>();
 app.MapActivityFeedDocs();
 app.MapHealth();
 app.MapApiKeys();
+app.MapUserTokens();
 app.MapActivities();
 app.MapFeeds();
+app.MapInbox();
 app.MapActivityTypes();
 app.MapDirectory();
 

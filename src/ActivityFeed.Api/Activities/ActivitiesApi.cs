@@ -4,6 +4,7 @@ using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -176,6 +177,7 @@ public static class ActivitiesApi
         if (changed)
         {
             await db.SaveChangesAsync(cancellationToken);
+            await InboxDelivery.TouchAsync(db, activity, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -76,7 +76,8 @@ public sealed record NoteObject(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-public sealed record ActivityResponse(
+/// <summary>An activity as every read returns it. Not sealed: an inbox item is an activity plus its recipient's state.</summary>
+public record ActivityResponse(
     string Id,
     string Type,
     DateTimeOffset OccurredAt,

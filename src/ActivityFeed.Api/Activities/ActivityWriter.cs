@@ -5,6 +5,7 @@ using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -95,6 +96,7 @@ public sealed class ActivityWriter(
                 newRequests.Add(requests[i]);
                 var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
                 db.Activities.Add(entity);
+                InboxDelivery.Deliver(db, entity);
                 items[i] = ActivityMapping.ToResponse(entity);
                 created++;
             }

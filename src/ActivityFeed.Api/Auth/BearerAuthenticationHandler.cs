@@ -36,6 +36,11 @@ public sealed class BearerAuthenticationHandler(
         }
 
         var token = header["Bearer ".Length..].Trim();
+        if (Tokens.TryReadOrg(token, Tokens.UserTokenPrefix, out var userTokenOrg))
+        {
+            return await AuthenticateUserTokenAsync(userTokenOrg, token);
+        }
+
         if (!Tokens.TryReadOrg(token, Tokens.ApiKeyPrefix, out var orgId))
         {
             return AuthenticateResult.Fail("The token is not valid.");
@@ -60,9 +65,32 @@ public sealed class BearerAuthenticationHandler(
 
         var claims = new List<Claim> { new(AuthClaims.OrgId, orgId), new(AuthClaims.KeyId, key.Id) };
         claims.AddRange(key.Scopes.Select(scope => new Claim(AuthClaims.Scope, scope)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        return Success(claims);
     }
+
+    /// <summary>A user token reads the org's feeds (<c>activities:read</c>) and its own user's inbox; nothing else.</summary>
+    private async Task<AuthenticateResult> AuthenticateUserTokenAsync(string orgId, string token)
+    {
+        var hash = Tokens.Hash(token);
+        var now = clock.GetUtcNow();
+        var userToken = await db.UserTokens.AsNoTracking()
+            .Where(t => t.OrgId == orgId && t.SecretHash == hash && t.RevokedAt == null && t.ExpiresAt > now)
+            .Select(t => new { t.Id, t.UserId })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (userToken is null)
+        {
+            return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
+        }
+
+        return Success(
+        [
+            new(AuthClaims.OrgId, orgId), new(AuthClaims.KeyId, userToken.Id), new(AuthClaims.UserId, userToken.UserId),
+            new(AuthClaims.Scope, Scopes.ActivitiesRead),
+        ]);
+    }
+
+    private static AuthenticateResult Success(IEnumerable<Claim> claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

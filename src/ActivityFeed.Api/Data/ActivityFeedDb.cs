@@ -13,6 +13,8 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
 {
     public DbSet<Org> Orgs => Set<Org>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<UserToken> UserTokens => Set<UserToken>();
+    public DbSet<Inbox.InboxItem> InboxItems => Set<Inbox.InboxItem>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();

@@ -45,6 +45,13 @@ public sealed partial record FeedFilters
     public SortField SortBy { get; init; } = SortField.OccurredAt;
     public bool Descending { get; init; } = true;
 
+    /// <summary>True when a filter other than a time range is set (those need the activity row, not just its timestamps).</summary>
+    public bool FiltersBeyondTimeRanges =>
+        Ids.Count > 0 || Types.Count > 0 || RelationType is not null || Tags.Count > 0 || Channel is not null || Pinned is not null;
+
+    /// <summary>The same filters without the time ranges (for a query that applies them to copied timestamps).</summary>
+    public FeedFilters WithoutTimeRanges() => this with { OccurredAt = TimeRange.None, CreatedAt = TimeRange.None, UpdatedAt = TimeRange.None };
+
     /// <summary>The parameters as normalised text: what a cursor stores and compares.</summary>
     public IReadOnlyDictionary<string, string> Canonical { get; init; } = new Dictionary<string, string>();
 

@@ -72,42 +72,61 @@ public static class FeedQuery
     }
 
     /// <summary>The page: ordered by (sort column, id), after the cursor's row when there is one.</summary>
-    public static IQueryable<Activity> Page(IQueryable<Activity> filtered, FeedFilters filters, FeedCursor? after)
-    {
-        if (after is not null)
-        {
-            var value = FeedCursor.FromMicros(after.SortValueMicros);
-            var id = after.LastId;
-            filtered = (filters.SortBy, filters.Descending) switch
-            {
-                (SortField.OccurredAt, true) => filtered.Where(a => EF.Functions.LessThan(ValueTuple.Create(a.OccurredAt, a.Id), ValueTuple.Create(value, id))),
-                (SortField.OccurredAt, false) => filtered.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.OccurredAt, a.Id), ValueTuple.Create(value, id))),
-                (SortField.CreatedAt, true) => filtered.Where(a => EF.Functions.LessThan(ValueTuple.Create(a.CreatedAt, a.Id), ValueTuple.Create(value, id))),
-                (SortField.CreatedAt, false) => filtered.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.CreatedAt, a.Id), ValueTuple.Create(value, id))),
-                (SortField.UpdatedAt, true) => filtered.Where(a => EF.Functions.LessThan(ValueTuple.Create(a.UpdatedAt, a.Id), ValueTuple.Create(value, id))),
-                _ => filtered.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.UpdatedAt, a.Id), ValueTuple.Create(value, id))),
-            };
-        }
-
-        Expression<Func<Activity, DateTimeOffset>> sortKey = filters.SortBy switch
+    public static IQueryable<Activity> Page(IQueryable<Activity> filtered, FeedFilters filters, FeedCursor? after) =>
+        Keyset(filtered, filters.SortBy switch
         {
             SortField.CreatedAt => a => a.CreatedAt,
             SortField.UpdatedAt => a => a.UpdatedAt,
             _ => a => a.OccurredAt,
-        };
-        return filters.Descending
-            ? filtered.OrderByDescending(sortKey).ThenByDescending(a => a.Id)
-            : filtered.OrderBy(sortKey).ThenBy(a => a.Id);
+        }, a => a.Id, filters.Descending, after);
+
+    /// <summary>
+    /// Orders rows by (sort key, id) and keeps those after the cursor's row, as one row-value
+    /// comparison <c>(sort, id) &lt; (@value, @id)</c> that an index on (…, sort, id) serves at any depth.
+    /// </summary>
+    public static IQueryable<T> Keyset<T>(
+        IQueryable<T> rows, Expression<Func<T, DateTimeOffset>> sortKey, Expression<Func<T, string>> idKey, bool descending, FeedCursor? after)
+    {
+        var row = sortKey.Parameters[0];
+        var id = new ParameterReplacer(idKey.Parameters[0], row).Visit(idKey.Body);
+        if (after is not null)
+        {
+            var position = new Position(FeedCursor.FromMicros(after.SortValueMicros), after.LastId);
+            var template = descending ? Before : After;
+            var body = new ParameterReplacer(template.Parameters[0], sortKey.Body).Visit(template.Body);
+            body = new ParameterReplacer(template.Parameters[1], id).Visit(body);
+            // A closure-held value becomes a SQL parameter, as a literal would not.
+            body = new ParameterReplacer(template.Parameters[2], Expression.Constant(position)).Visit(body);
+            rows = rows.Where(Expression.Lambda<Func<T, bool>>(body, row));
+        }
+
+        var idLambda = Expression.Lambda<Func<T, string>>(id, row);
+        return descending
+            ? rows.OrderByDescending(sortKey).ThenByDescending(idLambda)
+            : rows.OrderBy(sortKey).ThenBy(idLambda);
     }
 
-    public static DateTimeOffset SortValue(Activity activity, SortField field) => field switch
+    private static readonly Expression<Func<DateTimeOffset, string, Position, bool>> Before =
+        (value, id, position) => EF.Functions.LessThan(ValueTuple.Create(value, id), ValueTuple.Create(position.Value, position.Id));
+
+    private static readonly Expression<Func<DateTimeOffset, string, Position, bool>> After =
+        (value, id, position) => EF.Functions.GreaterThan(ValueTuple.Create(value, id), ValueTuple.Create(position.Value, position.Id));
+
+    private sealed record Position(DateTimeOffset Value, string Id);
+
+    private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+
+    public static DateTimeOffset SortValue(ActivityResponse activity, SortField field) => field switch
     {
         SortField.CreatedAt => activity.CreatedAt,
         SortField.UpdatedAt => activity.UpdatedAt,
         _ => activity.OccurredAt,
     };
 
-    private static IQueryable<Activity> InRange(IQueryable<Activity> query, Expression<Func<Activity, DateTimeOffset>> column, TimeRange range)
+    public static IQueryable<T> InRange<T>(IQueryable<T> query, Expression<Func<T, DateTimeOffset>> column, TimeRange range)
     {
         query = Compare(query, column, range.Gt, Expression.GreaterThan);
         query = Compare(query, column, range.Gte, Expression.GreaterThanOrEqual);
@@ -115,8 +134,8 @@ public static class FeedQuery
         return Compare(query, column, range.Lte, Expression.LessThanOrEqual);
     }
 
-    private static IQueryable<Activity> Compare(
-        IQueryable<Activity> query, Expression<Func<Activity, DateTimeOffset>> column, DateTimeOffset? bound, Func<Expression, Expression, BinaryExpression> comparison)
+    private static IQueryable<T> Compare<T>(
+        IQueryable<T> query, Expression<Func<T, DateTimeOffset>> column, DateTimeOffset? bound, Func<Expression, Expression, BinaryExpression> comparison)
     {
         if (bound is not { } value)
         {
@@ -126,7 +145,7 @@ public static class FeedQuery
         // A closure-held value becomes a SQL parameter, as a literal would not.
         var holder = new BoundHolder(value);
         var body = comparison(column.Body, Expression.Property(Expression.Constant(holder), nameof(BoundHolder.Value)));
-        return query.Where(Expression.Lambda<Func<Activity, bool>>(body, column.Parameters));
+        return query.Where(Expression.Lambda<Func<T, bool>>(body, column.Parameters));
     }
 
     private sealed record BoundHolder(DateTimeOffset Value);

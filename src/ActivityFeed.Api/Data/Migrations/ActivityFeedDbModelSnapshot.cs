@@ -387,6 +387,56 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Auth.UserToken", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("OrgId", "Id")
+                        .HasName("pk_user_tokens");
+
+                    b.HasIndex("OrgId", "SecretHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_user_tokens_org_id_secret_hash");
+
+                    b.HasIndex("OrgId", "UserId", "Id")
+                        .HasDatabaseName("ix_user_tokens_org_id_user_id_id");
+
+                    b.ToTable("user_tokens", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Data.ServerSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -668,6 +718,84 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("ActivityId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("activity_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<DateTimeOffset?>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seen_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OrgId", "UserId", "ActivityId")
+                        .HasName("pk_inbox_items");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "OccurredAt", "ActivityId" }, "ix_inbox_items_archived")
+                        .HasDatabaseName("ix_inbox_items_archived")
+                        .HasFilter("archived_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "CreatedAt", "ActivityId" }, "ix_inbox_items_created")
+                        .HasDatabaseName("ix_inbox_items_created")
+                        .HasFilter("archived_at IS NULL");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "OccurredAt", "ActivityId" }, "ix_inbox_items_occurred")
+                        .HasDatabaseName("ix_inbox_items_occurred")
+                        .HasFilter("archived_at IS NULL");
+
+                    b.HasIndex(new[] { "OrgId", "ActivityId" }, "ix_inbox_items_org_activity")
+                        .HasDatabaseName("ix_inbox_items_org_activity");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "OccurredAt", "ActivityId" }, "ix_inbox_items_read")
+                        .HasDatabaseName("ix_inbox_items_read")
+                        .HasFilter("archived_at IS NULL AND read_at IS NOT NULL");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "OccurredAt", "ActivityId" }, "ix_inbox_items_unread")
+                        .HasDatabaseName("ix_inbox_items_unread")
+                        .HasFilter("archived_at IS NULL AND read_at IS NULL");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "OccurredAt", "ActivityId" }, "ix_inbox_items_unseen")
+                        .HasDatabaseName("ix_inbox_items_unseen")
+                        .HasFilter("archived_at IS NULL AND seen_at IS NULL");
+
+                    b.HasIndex(new[] { "OrgId", "UserId", "UpdatedAt", "ActivityId" }, "ix_inbox_items_updated")
+                        .HasDatabaseName("ix_inbox_items_updated")
+                        .HasFilter("archived_at IS NULL");
+
+                    b.ToTable("inbox_items", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Orgs.Org", b =>
                 {
                     b.Property<string>("Id")
@@ -731,6 +859,16 @@ namespace ActivityFeed.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_api_keys_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Auth.UserToken", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_tokens_orgs_org_id");
                 });
 
             modelBuilder.Entity("ActivityFeed.Api.Directory.Assistant", b =>
@@ -801,6 +939,18 @@ namespace ActivityFeed.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_users_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Activities.Activity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("OrgId", "ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbox_items_activities_org_id_activity_id");
+
+                    b.Navigation("Activity");
                 });
 #pragma warning restore 612, 618
         }

@@ -12,7 +12,7 @@ namespace ActivityFeed.Api.Infrastructure.OpenApi;
 /// </summary>
 public sealed class MetadataVariantsTransformer : IOpenApiDocumentTransformer
 {
-    private static readonly string[] SchemasWithMetadata = ["ActivityResponse", "CreateActivityRequest"];
+    private static readonly string[] SchemasWithMetadata = ["ActivityResponse", "InboxItemResponse", "CreateActivityRequest"];
     private const string CustomMetadata = "CustomMetadata";
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -62,6 +62,13 @@ public sealed class MetadataVariantsTransformer : IOpenApiDocumentTransformer
                     Discriminator = new OpenApiDiscriminator { PropertyName = "type", Mapping = mapping },
                 };
             }
+        }
+
+        // An inbox item is an activity plus its state: every member of the activity is there too.
+        if (document.Components.Schemas.TryGetValue("ActivityResponse", out var activity) && activity is OpenApiSchema { Required: { } activityRequired }
+            && document.Components.Schemas.TryGetValue("InboxItemResponse", out var item) && item is OpenApiSchema inboxItem)
+        {
+            inboxItem.Required = new HashSet<string>([.. activityRequired, .. inboxItem.Required ?? new HashSet<string>()]);
         }
     }
 

@@ -26,8 +26,10 @@ public static class OpenApiSetup
                 {
                     new() { Name = "Health", Description = "Liveness and readiness for load balancers and orchestrators." },
                     new() { Name = "API keys", Description = "Server-to-server keys of an org, with scopes. Admin only." },
+                    new() { Name = "User tokens", Description = "Tokens for one user of the org, for frontends that call the API directly: the org's feeds and the user's own inbox. Admin mints and revokes." },
                     new() { Name = "Activities", Description = "Record, change and erase activities; idempotent writes, typed metadata." },
                     new() { Name = "Feeds", Description = "Timelines of the org, a contact or a record: filters, sorts, keyset and offset paging." },
+                    new() { Name = "Inbox", Description = "Each user's activities (by `recipients`) with read, seen and archived state, tabs, counts and mark-all by filter." },
                     new() { Name = "Activity types", Description = "Built-in types and the org's own, each with the JSON Schema of its metadata." },
                     new() { Name = "Directory", Description = "Users, assistants, contacts, segments, broadcasts, tables and records that activities are enriched from." },
                 };
