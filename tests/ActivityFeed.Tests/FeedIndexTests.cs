@@ -1,7 +1,5 @@
 using ActivityFeed.Api.Activities.Feeds;
-using ActivityFeed.Api.Data;
 using ActivityFeed.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ActivityFeed.Tests;
@@ -52,8 +50,7 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
         var filters = FeedFilters.Parse(values, errors);
         Assert.Empty(errors);
 
-        await using var db = new ActivityFeedDb(new DbContextOptionsBuilder<ActivityFeedDb>()
-            .UseNpgsql(api.ConnectionString).UseSnakeCaseNamingConvention().Options);
+        await using var db = QueryPlans.OpenDb(api.ConnectionString);
         var filtered = FeedQuery.Filtered(db, api.OrgId, filters);
         foreach (var (name, query) in new[]
                  {
@@ -61,7 +58,7 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
                      ("keyset page", FeedQuery.Page(filtered, filters, new FeedCursor("org", filters.Canonical, FeedCursor.ToMicros(DateTimeOffset.UtcNow.AddDays(-7)), "act_M")).Take(26)),
                  })
         {
-            var plan = await ExplainAsync(db, query);
+            var plan = await QueryPlans.ExplainAsync(db, query);
             Assert.False(plan.Contains("Seq Scan", StringComparison.Ordinal), $"{parameters} ({name}) scans the table:\n{plan}");
 
             // In the default sort column, not just any index (the org index can always be walked and
@@ -142,21 +139,5 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
         {
             SeedLock.Release();
         }
-    }
-
-    private static async Task<string> ExplainAsync(ActivityFeedDb db, IQueryable<ActivityFeed.Api.Activities.Activity> query)
-    {
-        await db.Database.OpenConnectionAsync(ActivityClient.Cancel);
-        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ActivityClient.Cancel);
-        await using var command = (NpgsqlCommand)query.CreateDbCommand();
-        command.CommandText = "EXPLAIN " + command.CommandText;
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ActivityClient.Cancel);
-        while (await reader.ReadAsync(ActivityClient.Cancel))
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join('\n', lines);
     }
 }

@@ -135,11 +135,7 @@ public static class InboxApi
             return Invalid(new Dictionary<string, string[]> { [InboxStatuses.Parameter] = ["Counts never include archived items; list status=archived with include_total=true instead."] });
         }
 
-        var matching = InboxQuery.Matching(db, orgId, userId, status, filters);
-        // One statement, three subqueries: each count reads its own partial index.
-        var counts = await db.Orgs.Where(o => o.Id == orgId)
-            .Select(_ => new InboxCountsResponse(matching.LongCount(i => i.ReadAt == null), matching.LongCount(i => i.SeenAt == null), matching.LongCount()))
-            .SingleAsync(http.RequestAborted);
+        var counts = await InboxQuery.Counts(db, orgId, InboxQuery.Matching(db, orgId, userId, status, filters)).SingleAsync(http.RequestAborted);
         return TypedResults.Ok(counts);
     }
 

@@ -35,6 +35,11 @@ public static class InboxQuery
         return items;
     }
 
+    /// <summary>One statement, three subqueries: each count reads its own partial index (index-only when the table is vacuumed).</summary>
+    public static IQueryable<InboxCountsResponse> Counts(ActivityFeedDb db, string orgId, IQueryable<InboxItem> matching) =>
+        db.Orgs.Where(o => o.Id == orgId)
+            .Select(_ => new InboxCountsResponse(matching.LongCount(i => i.ReadAt == null), matching.LongCount(i => i.SeenAt == null), matching.LongCount()));
+
     public static IQueryable<InboxItem> Page(IQueryable<InboxItem> matching, FeedFilters filters, FeedCursor? after) =>
         FeedQuery.Keyset(matching, SortKey(filters.SortBy), i => i.ActivityId, filters.Descending, after);
 

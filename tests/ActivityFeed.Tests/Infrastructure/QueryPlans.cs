@@ -1,0 +1,28 @@
+using ActivityFeed.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ActivityFeed.Tests.Infrastructure;
+
+public static class QueryPlans
+{
+    public static ActivityFeedDb OpenDb(string connectionString) =>
+        new(new DbContextOptionsBuilder<ActivityFeedDb>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
+
+    /// <summary>The plan of the SQL EF sends for <paramref name="query"/>, with sequential scans disabled.</summary>
+    public static async Task<string> ExplainAsync<T>(ActivityFeedDb db, IQueryable<T> query)
+    {
+        await db.Database.OpenConnectionAsync(ActivityClient.Cancel);
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ActivityClient.Cancel);
+        await using var command = (NpgsqlCommand)query.CreateDbCommand();
+        command.CommandText = "EXPLAIN " + command.CommandText;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ActivityClient.Cancel);
+        while (await reader.ReadAsync(ActivityClient.Cancel))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
