@@ -2,7 +2,8 @@
 # Runs every check: the .NET test suite (against ACTIVITYFEED_TEST_DATABASE, or Testcontainers
 # when Docker answers, or a throwaway local PostgreSQL cluster that the tests start and stop),
 # the compose file check, the OpenAPI lint and a type-check of a client generated from it (with a
-# Node.js that supports them: scripts/lib/node.sh installs one when the system's is too old).
+# Node.js that supports them: scripts/lib/node.sh installs one when the system's is too old), and
+# scripts/test-fresh.sh (the README's run command from a clone in a 0700 home).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/postgres.sh
@@ -47,5 +48,8 @@ echo "== OpenAPI lint and generated client"
 source scripts/lib/node.sh
 ensure_node
 (cd tools && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint:openapi && npm run --silent client:check)
+
+echo "== ./scripts/run.sh from a fresh clone in a 0700 home"
+./scripts/test-fresh.sh
 
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
