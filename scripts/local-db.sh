@@ -25,7 +25,7 @@ case "${1:-status}" in
     stop_local_cluster "$pgdata";;
   remove)
     stop_local_cluster "$pgdata"
-    rm -rf "$pgdata" "$pgdata".init-* "$state/demo.json" "$state/demo.json.tmp" "$state/initdb.log"
+    rm -rf "$pgdata" "$pgdata".init-* "$state/demo.json" "$state/demo.json.tmp"
     # The per-checkout folder under /var/lib/activityfeed holds nothing else.
     case "$state" in
       /var/lib/activityfeed/*) rm -f "$state/checkout"; rmdir "$state" 2>/dev/null || true;;

@@ -30,16 +30,22 @@ if [ -z "${ConnectionStrings__ActivityFeed:-}" ]; then
   # The demo key belongs to this cluster, so it sits beside it (only its hash is in the database).
   demo="$(dirname "$pgdata")/demo.json"
   if [ ! -s "$demo" ]; then
-    # Ctrl-C is ignored from creating the org until its key is on disk: a key lost in between
-    # would leave an org 'demo' that no later run could bootstrap again.
-    trap '' INT
-    if ! (umask 077 && "${server[@]}" bootstrap --org-name "Demo org" --org-id demo > "$demo.tmp"); then
+    # From creating the org until its key is on disk a Ctrl-C only takes effect afterwards (the
+    # bootstrap runs in its own session, out of the terminal's reach): a key lost in between would
+    # leave an org 'demo' that no later run could bootstrap again.
+    interrupted=""
+    trap 'interrupted=1' INT
+    old_umask=$(umask)
+    umask 077
+    if ! setsid -w "${server[@]}" bootstrap --org-name "Demo org" --org-id demo > "$demo.tmp"; then
       rm -f "$demo.tmp"
       echo "Could not create the demo org. If the database has one but $demo is gone, start over with ./scripts/local-db.sh remove." >&2
       exit 1
     fi
     mv "$demo.tmp" "$demo"
+    umask "$old_umask"
     trap - INT
+    [ -z "$interrupted" ] || { echo "Interrupted (the demo key was saved in $demo first)." >&2; exit 130; }
   fi
   org_id=$(sed -E 's/.*"org_id":"([^"]+)".*/\1/' "$demo")
   api_key=$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo")

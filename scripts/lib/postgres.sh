@@ -61,7 +61,7 @@ print_local_cluster_help() {
   [ "$(id -u)" -ne 0 ] || owner="the postgres OS user"
   cat >&2 <<MSG
   Data:      $pgdata (owned by $owner; port $port, loopback only, trust auth)
-  Stop it:   ./scripts/local-db.sh stop
+  Stop it:   ./scripts/local-db.sh stop     (it keeps running when the server stops; the next run starts it)
   Remove it: ./scripts/local-db.sh remove   (deletes $(dirname "$pgdata")/demo.json and the cluster)
 MSG
 }
@@ -107,12 +107,12 @@ ensure_local_cluster() {
     mkdir -m 700 "$tmp"
     [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$tmp"
     echo "Creating a local PostgreSQL cluster in $pgdata ..." >&2
-    as_pg_user "$bin/initdb" -D "$tmp" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$state/initdb.log" 2>&1 \
-      || { cat "$state/initdb.log" >&2; echo "initdb failed (log above)." >&2; return 1; }
+    local out
+    out=$(as_pg_user "$bin/initdb" -D "$tmp" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 2>&1) \
+      || { echo "$out" >&2; echo "initdb failed (output above)." >&2; return 1; }
     rmdir "$pgdata" 2>/dev/null || true
     mv -T "$tmp" "$pgdata"
     trap - EXIT
-    rm -f "$state/initdb.log"
     what="created"
   fi
   if running=$(pg_running_port "$pgdata"); then
