@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the API server. With ConnectionStrings__ActivityFeed set it just migrates and serves.
-# Without it, it provisions a local PostgreSQL cluster in .data/ (installing PostgreSQL if it
-# is missing), creates a demo org once and prints its admin key with a curl line to try.
+# Without it, it provisions a local PostgreSQL cluster (installing PostgreSQL if it is missing),
+# creates a demo org once and prints its admin key with a curl line to try. The cluster lives in
+# .data/pg as a normal user, and as root in /var/lib/activityfeed/<hash of the checkout path>/pg,
+# owned by the 'postgres' user (see scripts/lib/postgres.sh); the output says where, and
+# ./scripts/local-db.sh stop|remove stops or deletes it. A second run reuses it.
 #   Options (environment): ACTIVITYFEED_URL (default http://127.0.0.1:5080),
-#   ACTIVITYFEED_PG_PORT (default 54329), ACTIVITYFEED_PGDATA (default .data/pg).
+#   ACTIVITYFEED_PG_PORT (default 54329), ACTIVITYFEED_PGDATA (the data directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
+root=$(pwd -P)
 url=${ACTIVITYFEED_URL:-http://127.0.0.1:5080}
 project=src/ActivityFeed.Api
 
@@ -18,21 +21,38 @@ if [ -z "${ConnectionStrings__ActivityFeed:-}" ]; then
   # shellcheck source=lib/postgres.sh
   source scripts/lib/postgres.sh
   port=${ACTIVITYFEED_PG_PORT:-54329}
-  ensure_local_cluster "${ACTIVITYFEED_PGDATA:-$root/.data/pg}" "$port"
+  pgdata=$(local_pgdata "$root")
+  ensure_local_cluster "$pgdata" "$port"
   ensure_database "$port" activityfeed
   export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=activityfeed"
 
   "${server[@]}" migrate
-  demo="$root/.data/demo.json"
+  # The demo key belongs to this cluster, so it sits beside it (only its hash is in the database).
+  demo="$(dirname "$pgdata")/demo.json"
   if [ ! -s "$demo" ]; then
-    "${server[@]}" bootstrap --org-name "Demo org" --org-id demo > "$demo.tmp" && mv "$demo.tmp" "$demo"
+    # From creating the org until its key is on disk a Ctrl-C only takes effect afterwards (the
+    # bootstrap runs in its own session, out of the terminal's reach): a key lost in between would
+    # leave an org 'demo' that no later run could bootstrap again.
+    interrupted=""
+    trap 'interrupted=1' INT
+    old_umask=$(umask)
+    umask 077
+    if ! setsid -w "${server[@]}" bootstrap --org-name "Demo org" --org-id demo > "$demo.tmp"; then
+      rm -f "$demo.tmp"
+      echo "Could not create the demo org. If the database has one but $demo is gone, start over with ./scripts/local-db.sh remove." >&2
+      exit 1
+    fi
+    mv "$demo.tmp" "$demo"
+    umask "$old_umask"
+    trap - INT
+    [ -z "$interrupted" ] || { echo "Interrupted (the demo key was saved in $demo first)." >&2; exit 130; }
   fi
   org_id=$(sed -E 's/.*"org_id":"([^"]+)".*/\1/' "$demo")
   api_key=$(sed -E 's/.*"api_key":"([^"]+)".*/\1/' "$demo")
   cat >&2 <<MSG
 
   Demo org:  $org_id
-  Admin key: $api_key   (also in .data/demo.json)
+  Admin key: $api_key   (also in $demo)
   Try it:    curl -s -H "Authorization: Bearer $api_key" $url/orgs/$org_id/api-keys
   Swagger:   $url/swagger
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check: the .NET test suite (against ACTIVITYFEED_TEST_DATABASE, or Testcontainers
 # when Docker answers, or a throwaway local PostgreSQL cluster that the tests start and stop),
-# the compose file check, the OpenAPI lint and a type-check of a client generated from it.
+# the compose file check, the OpenAPI lint and a type-check of a client generated from it (with a
+# Node.js that supports them: scripts/lib/node.sh installs one when the system's is too old), and
+# scripts/test-fresh.sh (the README's run command from a clone in a 0700 home).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/postgres.sh
@@ -42,16 +44,12 @@ else
 fi
 
 echo "== OpenAPI lint and generated client"
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "node/npm not found; installing Debian's nodejs and npm..." >&2
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >&2 || true
-fi
-# @redocly/cli needs Node 20.19 or newer; an older Node skips these checks loudly rather than failing the run.
-if node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint:openapi && npm run --silent client:check)
-else
-  echo "WARNING: OpenAPI lint and client check skipped: they need Node.js 20.19+ (found: $(node --version 2>/dev/null || echo none))." >&2
-fi
+# shellcheck source=lib/node.sh
+source scripts/lib/node.sh
+ensure_node
+(cd tools && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint:openapi && npm run --silent client:check)
+
+echo "== ./scripts/run.sh from a fresh clone in a 0700 home"
+./scripts/test-fresh.sh
 
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
