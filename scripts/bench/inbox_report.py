@@ -44,9 +44,25 @@ def timed(path, token, runs=200, warmup=20):
     return [request("GET", path, token)[0] for _ in range(runs)]
 
 
+UNREAD = 10000
+
+
+def reset_unread():
+    """u_bench: everything read but the newest 10,000 items not archived (also unseen)."""
+    psql(f"UPDATE inbox_items SET read_at = created_at, seen_at = created_at WHERE org_id = '{org}' AND user_id = '{USER}' AND read_at IS NULL")
+    psql(f"UPDATE inbox_items SET read_at = NULL, seen_at = NULL WHERE org_id = '{org}' AND user_id = '{USER}' AND activity_id IN "
+         f"(SELECT activity_id FROM inbox_items WHERE org_id = '{org}' AND user_id = '{USER}' AND archived_at IS NULL "
+         f"ORDER BY occurred_at DESC, activity_id DESC LIMIT {UNREAD})")
+    psql("VACUUM ANALYZE inbox_items")
+
+
+reset_unread()
 _, minted = request("POST", f"/orgs/{org}/users/{USER}/tokens", admin_key, {"expires_in": 3600})
 token = minted["token"]
 inbox = f"/orgs/{org}/users/me/inbox"
+
+for _ in range(20):  # warm-up, so the walk's first pages measure the page, not the new process
+    request("GET", f"{inbox}?take=100", token)
 
 # Walk the whole inbox with next (take=100) and keep the cursor found at depth ~90,000.
 walk, deep_cursor, depth, cursor = [], None, 0, None
@@ -84,28 +100,27 @@ print(f"Keyset walk of the whole inbox with `next`, take=100: {len(walk)} pages,
       f"first 20 pages median {first[0]} (p99 {first[1]}), last 20 pages median {last[0]} (p99 {last[1]}).")
 print()
 
-# Mark all read: 10,000 unread items, five times (the items are set unread again between runs).
-unread = int(psql(f"SELECT count(*) FROM inbox_items WHERE org_id = '{org}' AND user_id = '{USER}' AND archived_at IS NULL AND read_at IS NULL"))
+# Mark all read: 10,000 unread items, five times (set unread again between runs).
 marks = []
 for _ in range(5):
-    psql(f"UPDATE inbox_items SET read_at = NULL, seen_at = NULL WHERE org_id = '{org}' AND user_id = '{USER}' AND activity_id IN "
-         f"(SELECT activity_id FROM inbox_items WHERE org_id = '{org}' AND user_id = '{USER}' AND archived_at IS NULL "
-         f"ORDER BY occurred_at DESC, activity_id DESC LIMIT {unread})")
-    psql("VACUUM inbox_items")
+    reset_unread()
     elapsed, result = request("POST", f"{inbox}/read", token, {"all": True})
     marks.append((elapsed, result["updated"]))
-print(f"## Mark all read\n\n`POST …/inbox/read` `{{\"all\": true}}` over {unread} unread items, 5 runs: "
+reset_unread()
+print(f"## Mark all read\n\n`POST …/inbox/read` `{{\"all\": true}}` over {UNREAD} unread items, 5 runs: "
       + ", ".join(f"{ms:.0f} ms ({n} updated)" for ms, n in marks) + f"; median {statistics.median(m for m, _ in marks):.0f} ms.")
 print()
 
 # The SQL the API sends for each (as EF Core generates it), with the values in place.
 org_user = f"i.org_id = '{org}' AND i.user_id = '{USER}'"
+is_call = f"EXISTS (SELECT 1 FROM activities AS a WHERE a.org_id = '{org}' AND a.type = 'call' AND a.id = i.activity_id)"
 deep_at, deep_id = psql(f"SELECT occurred_at, activity_id FROM inbox_items WHERE org_id = '{org}' AND user_id = '{USER}' AND archived_at IS NULL "
                         f"ORDER BY occurred_at DESC, activity_id DESC OFFSET 90000 LIMIT 1").strip().split("|")
 plans = {
-    "counts": f"""SELECT (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL AND i.read_at IS NULL),
-       (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL AND i.seen_at IS NULL),
-       (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL)
+    "counts (the kept counters: no filter)": f"""SELECT c.unread, c.unseen, c.total FROM inbox_counts AS c WHERE c.org_id = '{org}' AND c.user_id = '{USER}'""",
+    "counts?type=call (counted from the items)": f"""SELECT (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL AND {is_call} AND i.read_at IS NULL),
+       (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL AND {is_call} AND i.seen_at IS NULL),
+       (SELECT count(*)::bigint FROM inbox_items AS i WHERE {org_user} AND i.archived_at IS NULL AND {is_call})
 FROM orgs AS o WHERE o.id = '{org}'""",
     "first page": f"""SELECT i.read_at, i.seen_at, i.archived_at, a.* FROM inbox_items AS i
 INNER JOIN activities AS a ON i.org_id = a.org_id AND i.activity_id = a.id

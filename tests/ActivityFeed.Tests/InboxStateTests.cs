@@ -138,6 +138,60 @@ public sealed class InboxStateTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task TheKeptCountersAgreeWithCountingTheItemsThroughEveryKindOfWrite()
+    {
+        var org = await api.CreateOrgAsync("Counters");
+        var client = api.ClientWithKey(org.ApiKey);
+        var users = new[] { "u1", "u2", "u3" };
+        var random = new Random(7);
+        var ids = new List<string>();
+
+        async Task AssertAgreeAsync(string step)
+        {
+            foreach (var user in users)
+            {
+                var kept = await (await client.GetAsync($"/orgs/{org.OrgId}/users/{user}/inbox/counts", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+                // A time range that matches everything takes the counting path.
+                var counted = await (await client.GetAsync($"/orgs/{org.OrgId}/users/{user}/inbox/counts?created_at_gte=2000-01-01T00:00:00Z", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+                Assert.True(kept.ToString() == counted.ToString(), $"{step}, {user}: kept {kept} but counted {counted}");
+            }
+        }
+
+        for (var round = 0; round < 6; round++)
+        {
+            var batch = Enumerable.Range(0, 8).Select(i => new
+            {
+                type = "call",
+                title = $"r{round} i{i}",
+                contact_id = i % 4 == 0 ? "c_erase" : "c_keep",
+                recipients = users.Where(_ => random.Next(2) == 0).ToArray(),
+            }).ToArray();
+            var created = await (await client.PostBatchAsync(org.OrgId, new { activities = batch })).ReadJsonAsync(HttpStatusCode.Created);
+            ids.AddRange(created.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()!));
+            await AssertAgreeAsync($"round {round} created");
+
+            var user = users[random.Next(users.Length)];
+            var some = ids.Where(_ => random.Next(3) == 0).ToArray();
+            var action = new[] { "read", "unread", "seen", "unseen", "archive", "unarchive" }[random.Next(6)];
+            if (some.Length > 0)
+            {
+                await (await client.PostAsJsonAsync($"/orgs/{org.OrgId}/users/{user}/inbox/{action}", new { ids = some }, Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+            }
+
+            await (await client.PostAsJsonAsync($"/orgs/{org.OrgId}/users/{users[random.Next(users.Length)]}/inbox/archive?status=read", new { all = true }, Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+            await (await client.GetAsync($"/orgs/{org.OrgId}/users/{users[random.Next(users.Length)]}/inbox?take=3&mark_read=true", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+            await (await client.PatchActivityAsync(org.OrgId, ids[random.Next(ids.Count)], "{\"title\": \"patched\"}")).ReadJsonAsync(HttpStatusCode.OK);
+            var victim = ids[random.Next(ids.Count)];
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/orgs/{org.OrgId}/activities/{victim}", Cancel)).StatusCode);
+            ids.Remove(victim);
+            await AssertAgreeAsync($"round {round} after {action}, mark-all, mark_read, patch, delete");
+        }
+
+        await (await client.DeleteAsync($"/orgs/{org.OrgId}/contacts/c_erase/activities", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        await AssertAgreeAsync("after erasure");
+    }
+
+    [Fact]
     public async Task AUserTokenChangesItsOwnInboxOnly()
     {
         var (client, org, ids) = await InboxAsync("State by token", ("a", "call"), ("b", "call"));

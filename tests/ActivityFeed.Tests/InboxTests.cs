@@ -102,12 +102,17 @@ public sealed class InboxTests(ApiFactory api) : IClassFixture<ApiFactory>
             ["pinned=false"] = ["c", "a"],
             ["occurred_at_gt=2026-01-01T00:01:00Z"] = ["c", "b"],
             ["occurred_at_lte=2026-01-01T00:02:00Z&type=meeting"] = ["b"],
-            ["sort_by=created_at&sort_order=asc"] = ["a", "b", "c"],
-            ["created_at_gte=2020-01-01T00:00:00Z&sort_by=updated_at"] = ["c", "b", "a"],
         };
         foreach (var (query, expected) in cases)
         {
             Assert.True(expected.SequenceEqual(Titles(await GetAsync(client, $"/orgs/{org}/users/u1/inbox?{query}"))), query);
+        }
+
+        // One batch shares created_at and updated_at, so those sorts order by id: as the org feed does.
+        foreach (var query in new[] { "sort_by=created_at&sort_order=asc", "created_at_gte=2020-01-01T00:00:00Z&sort_by=updated_at" })
+        {
+            var feed = Titles(await GetAsync(client, $"/orgs/{org}/activities?{query}")).Where(t => t != "not mine");
+            Assert.Equal(feed, Titles(await GetAsync(client, $"/orgs/{org}/users/u1/inbox?{query}")));
         }
     }
 

@@ -77,6 +77,7 @@ public sealed class ActivityWriter(
             var items = new ActivityResponse[requests.Length];
             var newRequests = new List<CreateActivityRequest>();
             var created = 0;
+            var createdActivities = new List<Activity>();
             for (var i = 0; i < requests.Length; i++)
             {
                 if (requests[i].ExternalId is { } externalId && existing.TryGetValue(externalId, out var previous))
@@ -96,7 +97,7 @@ public sealed class ActivityWriter(
                 newRequests.Add(requests[i]);
                 var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
                 db.Activities.Add(entity);
-                InboxDelivery.Deliver(db, entity);
+                createdActivities.Add(entity);
                 items[i] = ActivityMapping.ToResponse(entity);
                 created++;
             }
@@ -120,6 +121,7 @@ public sealed class ActivityWriter(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await InboxDelivery.DeliverAsync(db, orgId, createdActivities, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, await enricher.EnrichAsync(orgId, items, cancellationToken));
             }

@@ -15,6 +15,7 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<UserToken> UserTokens => Set<UserToken>();
     public DbSet<Inbox.InboxItem> InboxItems => Set<Inbox.InboxItem>();
+    public DbSet<Inbox.InboxCount> InboxCounts => Set<Inbox.InboxCount>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();

@@ -7,21 +7,31 @@ namespace ActivityFeed.Api.Inbox;
 /// <summary>What the activity writers need of the inbox: fan-out on create, and the copied sort column on patch.</summary>
 public static class InboxDelivery
 {
-    /// <summary>Adds one inbox item per recipient to the writer's unit of work (so it commits, or not, with the activity).</summary>
-    public static void Deliver(ActivityFeedDb db, Activity activity)
+    /// <summary>
+    /// One inbox item per distinct recipient of each activity, in one statement inside the writer's
+    /// transaction (after the activities are saved), so it commits or rolls back with them and the
+    /// counters' trigger runs once, taking each recipient's counter row in order.
+    /// </summary>
+    public static async Task DeliverAsync(ActivityFeedDb db, string orgId, IReadOnlyList<Activity> created, CancellationToken cancellationToken)
     {
-        foreach (var userId in activity.Recipients.Distinct(StringComparer.Ordinal))
+        var deliveries = created.SelectMany(a => a.Recipients.Distinct(StringComparer.Ordinal).Select(user => (User: user, Activity: a))).ToList();
+        if (deliveries.Count == 0)
         {
-            db.InboxItems.Add(new InboxItem
-            {
-                OrgId = activity.OrgId,
-                UserId = userId,
-                ActivityId = activity.Id,
-                OccurredAt = activity.OccurredAt,
-                CreatedAt = activity.CreatedAt,
-                UpdatedAt = activity.UpdatedAt,
-            });
+            return;
         }
+
+        var users = deliveries.Select(d => d.User).ToArray();
+        var ids = deliveries.Select(d => d.Activity.Id).ToArray();
+        var occurred = deliveries.Select(d => d.Activity.OccurredAt).ToArray();
+        var createdAt = deliveries.Select(d => d.Activity.CreatedAt).ToArray();
+        var updated = deliveries.Select(d => d.Activity.UpdatedAt).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO inbox_items (org_id, user_id, activity_id, occurred_at, created_at, updated_at)
+            SELECT {orgId}, d.user_id, d.activity_id, d.occurred_at, d.created_at, d.updated_at
+            FROM unnest({users}::text[], {ids}::text[], {occurred}::timestamptz[], {createdAt}::timestamptz[], {updated}::timestamptz[])
+                 AS d(user_id, activity_id, occurred_at, created_at, updated_at)
+            ORDER BY d.user_id, d.activity_id
+            """, cancellationToken);
     }
 
     /// <summary>Keeps the items' copy of <c>updated_at</c> equal to the activity's after a patch.</summary>

@@ -49,6 +49,8 @@ public sealed partial record FeedFilters
     public bool FiltersBeyondTimeRanges =>
         Ids.Count > 0 || Types.Count > 0 || RelationType is not null || Tags.Count > 0 || Channel is not null || Pinned is not null;
 
+    public bool HasTimeRanges => OccurredAt != TimeRange.None || CreatedAt != TimeRange.None || UpdatedAt != TimeRange.None;
+
     /// <summary>The same filters without the time ranges (for a query that applies them to copied timestamps).</summary>
     public FeedFilters WithoutTimeRanges() => this with { OccurredAt = TimeRange.None, CreatedAt = TimeRange.None, UpdatedAt = TimeRange.None };
 

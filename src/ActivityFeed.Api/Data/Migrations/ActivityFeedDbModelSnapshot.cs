@@ -718,6 +718,35 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxCount", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<long>("Unread")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unread");
+
+                    b.Property<long>("Unseen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unseen");
+
+                    b.HasKey("OrgId", "UserId")
+                        .HasName("pk_inbox_counts");
+
+                    b.ToTable("inbox_counts", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
                 {
                     b.Property<string>("OrgId")
@@ -939,6 +968,16 @@ namespace ActivityFeed.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_users_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxCount", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbox_counts_orgs_org_id");
                 });
 
             modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
