@@ -13,6 +13,7 @@ using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.Logging;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Validation;
+using ActivityFeed.Api.Streams;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 
@@ -27,6 +28,7 @@ builder.Services.AddActivityFeedAuth();
 builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Environment);
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
 builder.Services.AddActivities();
+builder.Services.AddStreams(builder.Configuration);
 
 var app = builder.Build();
 
@@ -51,6 +53,7 @@ app.MapUserTokens();
 app.MapActivities();
 app.MapFeeds();
 app.MapInbox();
+app.MapStreams();
 app.MapActivityTypes();
 app.MapDirectory();
 

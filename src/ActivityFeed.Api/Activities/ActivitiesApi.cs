@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Data.Changes;
 using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Errors;
@@ -178,6 +179,7 @@ public static class ActivitiesApi
         {
             await db.SaveChangesAsync(cancellationToken);
             await InboxDelivery.TouchAsync(db, activity, cancellationToken);
+            await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Updated, activity.Id), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -187,8 +189,21 @@ public static class ActivitiesApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteActivity(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        var deleted = await db.Activities.Where(a => a.OrgId == orgId && a.Id == id).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? ActivityNotFound(id) : TypedResults.NoContent();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var activity = (await db.Activities
+            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
+            .AsNoTracking()
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (activity is null)
+        {
+            return ActivityNotFound(id);
+        }
+
+        await db.Activities.Where(a => a.OrgId == orgId && a.Id == id).ExecuteDeleteAsync(cancellationToken);
+        // The last state goes with the event, so a subscriber's filters can still be matched.
+        await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Deleted, id, ActivityMapping.Serialize(ActivityMapping.ToResponse(activity))), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<ErasureResponse>> EraseContactActivities(
@@ -196,12 +211,16 @@ public static class ActivitiesApi
     {
         // One transaction, so the activities and every stored idempotent response that repeats them go together.
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var ids = await db.Activities.FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND contact_id = {contactId} FOR UPDATE")
+            .Select(a => a.Id).ToListAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             DELETE FROM idempotency_keys
             WHERE org_id = {orgId}
-              AND activity_ids && ARRAY(SELECT id::text FROM activities WHERE org_id = {orgId} AND contact_id = {contactId})
+              AND activity_ids && {ids.ToArray()}::text[]
             """, cancellationToken);
-        var deleted = await db.Activities.Where(a => a.OrgId == orgId && a.ContactId == contactId).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Activities.Where(a => a.OrgId == orgId && ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken);
+        // Erased means erased: the delete events carry the id only, no snapshot of the content.
+        await ChangeLog.RecordAsync(db, orgId, ids.Select(id => new Change(ChangeKinds.Deleted, id)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new ErasureResponse(deleted));
     }

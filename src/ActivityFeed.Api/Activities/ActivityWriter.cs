@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Data.Changes;
 using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Json;
@@ -122,6 +123,7 @@ public sealed class ActivityWriter(
             {
                 await db.SaveChangesAsync(cancellationToken);
                 await InboxDelivery.DeliverAsync(db, orgId, createdActivities, cancellationToken);
+                await ChangeLog.RecordAsync(db, orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, await enricher.EnrichAsync(orgId, items, cancellationToken));
             }

@@ -25,17 +25,25 @@ public sealed class BearerAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        string token;
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
+            }
+
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (QueryToken() is { } fromQuery)
+        {
+            token = fromQuery;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
-        }
-
-        var token = header["Bearer ".Length..].Trim();
         if (Tokens.TryReadOrg(token, Tokens.UserTokenPrefix, out var userTokenOrg))
         {
             return await AuthenticateUserTokenAsync(userTokenOrg, token);
@@ -92,9 +100,16 @@ public sealed class BearerAuthenticationHandler(
     private static AuthenticateResult Success(IEnumerable<Claim> claims) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
 
+    /// <summary>On endpoints that allow it, <c>?access_token=</c> stands in for the header.</summary>
+    private string? QueryToken() =>
+        Context.GetEndpoint()?.Metadata.GetMetadata<AccessTokenInQuery>() is not null
+        && Request.Query.TryGetValue(AccessTokenInQuery.Parameter, out var values) && values is [{ Length: > 0 } value]
+            ? value
+            : null;
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var hadToken = Request.Headers.ContainsKey(HeaderNames.Authorization);
+        var hadToken = Request.Headers.ContainsKey(HeaderNames.Authorization) || QueryToken() is not null;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = hadToken ? "Bearer error=\"invalid_token\"" : "Bearer";
         await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized,

@@ -16,6 +16,8 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<UserToken> UserTokens => Set<UserToken>();
     public DbSet<Inbox.InboxItem> InboxItems => Set<Inbox.InboxItem>();
     public DbSet<Inbox.InboxCount> InboxCounts => Set<Inbox.InboxCount>();
+    public DbSet<Changes.ChangeEvent> ChangeEvents => Set<Changes.ChangeEvent>();
+    public DbSet<Changes.ChangePosition> ChangePositions => Set<Changes.ChangePosition>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();

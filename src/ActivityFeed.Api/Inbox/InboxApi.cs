@@ -2,6 +2,7 @@ using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Data.Changes;
 using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.OpenApi;
@@ -107,6 +108,7 @@ public static class InboxApi
         {
             await Mark(services.Db.InboxItems.Where(i => i.OrgId == orgId && i.UserId == userId && unread.Contains(i.ActivityId)),
                 InboxAction.Read, Timestamps.Truncate(services.Clock.GetUtcNow()), cancellationToken);
+            await InboxSignal.NotifyAsync(services.Db, orgId, userId, cancellationToken);
         }
 
         var responses = items.Select(i => (ActivityResponse)new InboxItemResponse(ActivityMapping.ToResponse(i.Activity), i.ReadAt, i.SeenAt, i.ArchivedAt)).ToList();
@@ -200,6 +202,11 @@ public static class InboxApi
         }
 
         var updated = await Mark(targets, action, Timestamps.Truncate(clock.GetUtcNow()), http.RequestAborted);
+        if (updated > 0)
+        {
+            await InboxSignal.NotifyAsync(db, orgId, userId, http.RequestAborted); // live streams send new counts
+        }
+
         return TypedResults.Ok(new InboxUpdatedResponse(updated));
     }
 

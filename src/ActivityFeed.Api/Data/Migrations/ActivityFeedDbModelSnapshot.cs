@@ -437,6 +437,66 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangeEvent", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("activity_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot");
+
+                    b.HasKey("OrgId", "Position")
+                        .HasName("pk_change_events");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_change_events_created_at");
+
+                    b.ToTable("change_events", (string)null);
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangePosition", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("LastPosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_position");
+
+                    b.Property<long>("SweptThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("swept_through");
+
+                    b.HasKey("OrgId")
+                        .HasName("pk_change_positions");
+
+                    b.ToTable("change_positions", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Data.ServerSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -898,6 +958,26 @@ namespace ActivityFeed.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangeEvent", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_events_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangePosition", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_positions_orgs_org_id");
                 });
 
             modelBuilder.Entity("ActivityFeed.Api.Directory.Assistant", b =>

@@ -34,6 +34,8 @@ public static class ProblemDetailsSetup
                 ? "https://www.rfc-editor.org/rfc/rfc6585#section-4"
                 : "about:blank";
         });
+        // After the framework's writer (AddProblemDetails registered it first): the fallback for any Accept.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
         services.AddExceptionHandler<ExceptionProblemHandler>();
         return services;
     }

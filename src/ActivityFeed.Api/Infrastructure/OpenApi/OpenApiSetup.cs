@@ -30,6 +30,7 @@ public static class OpenApiSetup
                     new() { Name = "Activities", Description = "Record, change and erase activities; idempotent writes, typed metadata." },
                     new() { Name = "Feeds", Description = "Timelines of the org, a contact or a record: filters, sorts, keyset and offset paging." },
                     new() { Name = "Inbox", Description = "Each user's activities (by `recipients`) with read, seen and archived state, tabs, counts and mark-all by filter." },
+                    new() { Name = "Streams", Description = "Server-Sent Events of the org's feed and of a user's inbox, resumable with Last-Event-ID, across server processes." },
                     new() { Name = "Activity types", Description = "Built-in types and the org's own, each with the JSON Schema of its metadata." },
                     new() { Name = "Directory", Description = "Users, assistants, contacts, segments, broadcasts, tables and records that activities are enriched from." },
                 };

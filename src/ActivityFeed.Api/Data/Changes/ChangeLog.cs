@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ActivityFeed.Api.Data.Changes;
+
+public sealed record Change(string Kind, string ActivityId, string? Snapshot = null);
+
+/// <summary>
+/// Appends change events inside the writer's transaction, as its last statement. Positions come
+/// from the org's row in change_positions: the upsert holds that row until commit, so an org's
+/// events commit in position order with no gaps, and a reader that has seen position n has seen
+/// every event before it. The NOTIFY in the same transaction is delivered only on commit, and
+/// carries only the org id: listeners read the log.
+/// </summary>
+public static class ChangeLog
+{
+    public const string Channel = "activityfeed_changes";
+
+    public static async Task RecordAsync(ActivityFeedDb db, string orgId, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var count = (long)changes.Count;
+        var kinds = changes.Select(c => c.Kind).ToArray();
+        var ids = changes.Select(c => c.ActivityId).ToArray();
+        var snapshots = changes.Select(c => c.Snapshot).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            WITH next AS (
+                INSERT INTO change_positions AS p (org_id, last_position, swept_through) VALUES ({orgId}, {count}, 0)
+                ON CONFLICT (org_id) DO UPDATE SET last_position = p.last_position + {count}
+                RETURNING p.last_position)
+            INSERT INTO change_events (org_id, position, kind, activity_id, snapshot, created_at)
+            SELECT {orgId}, next.last_position - {count} + e.ordinal, e.kind, e.activity_id, e.snapshot::jsonb, now()
+            FROM next, unnest({kinds}::text[], {ids}::text[], {snapshots}::text[]) WITH ORDINALITY AS e(kind, activity_id, snapshot, ordinal);
+            SELECT pg_notify({Channel}, {orgId});
+            """, cancellationToken);
+    }
+
+    public static Task RecordAsync(ActivityFeedDb db, string orgId, Change change, CancellationToken cancellationToken) =>
+        RecordAsync(db, orgId, [change], cancellationToken);
+}

@@ -1,0 +1,111 @@
+using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Activities.Feeds;
+using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Data.Changes;
+using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Inbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace ActivityFeed.Api.Streams;
+
+/// <summary>
+/// Turns the change log after a position into the messages each subscriber should get: one read
+/// of the events, one of their activities (as they are now), one of the inbox states involved,
+/// one enrichment; then each subscriber's filters are applied in memory. Deletes are not stream
+/// events (the contract streams new and changed activities); they only move the position.
+/// </summary>
+public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
+{
+    public const int BatchSize = 500;
+
+    public sealed record Batch(long LastPosition, int EventCount, IReadOnlyList<(StreamSubscriber Subscriber, StreamMessage Message)> Messages);
+
+    public async Task<Batch> ReadAsync(string orgId, long after, IReadOnlyCollection<StreamSubscriber> subscribers, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        var events = await db.ChangeEvents.AsNoTracking()
+            .Where(e => e.OrgId == orgId && e.Position > after)
+            .OrderBy(e => e.Position)
+            .Take(BatchSize)
+            .Select(e => new { e.Position, e.Kind, e.ActivityId })
+            .ToListAsync(cancellationToken);
+        if (events.Count == 0)
+        {
+            return new Batch(after, 0, []);
+        }
+
+        var messages = new List<(StreamSubscriber, StreamMessage)>();
+        var changedIds = events.Where(e => e.Kind != ChangeKinds.Deleted).Select(e => e.ActivityId).Distinct().ToArray();
+        if (changedIds.Length > 0 && subscribers.Count > 0)
+        {
+            var activities = await db.Activities.AsNoTracking()
+                .Where(a => a.OrgId == orgId && changedIds.Contains(a.Id))
+                .ToDictionaryAsync(a => a.Id, cancellationToken);
+            var enricher = scope.ServiceProvider.GetRequiredService<DirectoryEnricher>();
+            var responses = (await enricher.EnrichAsync(orgId, activities.Values.Select(ActivityMapping.ToResponse).ToList(), cancellationToken))
+                .ToDictionary(r => r.Id);
+            var inboxUsers = subscribers.Where(s => s.InboxUser is not null).Select(s => s.InboxUser!).Distinct().ToArray();
+            var states = inboxUsers.Length == 0 ? [] : await db.InboxItems.AsNoTracking()
+                .Where(i => i.OrgId == orgId && changedIds.Contains(i.ActivityId) && inboxUsers.Contains(i.UserId))
+                .Select(i => new { i.UserId, i.ActivityId, i.ReadAt, i.SeenAt, i.ArchivedAt })
+                .ToDictionaryAsync(i => (i.UserId, i.ActivityId), cancellationToken);
+
+            var feedJson = new Dictionary<string, string>();
+            foreach (var change in events.Where(e => e.Kind != ChangeKinds.Deleted))
+            {
+                if (!activities.TryGetValue(change.ActivityId, out var activity))
+                {
+                    continue; // deleted since: its delete event follows
+                }
+
+                foreach (var subscriber in subscribers.Where(s => s.Filters.Matches(activity)))
+                {
+                    string data;
+                    if (subscriber.InboxUser is { } user)
+                    {
+                        if (!states.TryGetValue((user, activity.Id), out var state))
+                        {
+                            continue; // not a recipient
+                        }
+
+                        data = ActivityMapping.Serialize(new InboxItemResponse(responses[activity.Id], state.ReadAt, state.SeenAt, state.ArchivedAt));
+                    }
+                    else
+                    {
+                        if (!feedJson.TryGetValue(activity.Id, out data!))
+                        {
+                            data = feedJson[activity.Id] = ActivityMapping.Serialize(responses[activity.Id]);
+                        }
+                    }
+
+                    messages.Add((subscriber, new StreamMessage(change.Position, StreamMessage.Activity, data)));
+                }
+            }
+        }
+
+        return new Batch(events[^1].Position, events.Count, messages);
+    }
+
+    /// <summary>The kept counters of these users of one org (missing rows are zeros).</summary>
+    public async Task<IReadOnlyDictionary<string, InboxCountsResponse>> CountsAsync(string orgId, IReadOnlyCollection<string> users, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        var ids = users.ToArray();
+        var found = await db.InboxCounts.AsNoTracking()
+            .Where(c => c.OrgId == orgId && ids.Contains(c.UserId))
+            .ToDictionaryAsync(c => c.UserId, c => new InboxCountsResponse(c.Unread, c.Unseen, c.Total), cancellationToken);
+        return ids.ToDictionary(id => id, id => found.GetValueOrDefault(id) ?? new InboxCountsResponse(0, 0, 0));
+    }
+
+    /// <summary>The org's last position and the last one retention removed.</summary>
+    public async Task<(long Last, long SweptThrough)> PositionAsync(string orgId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        var row = await db.ChangePositions.AsNoTracking().Where(p => p.OrgId == orgId)
+            .Select(p => new { p.LastPosition, p.SweptThrough }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? (0, 0) : (row.LastPosition, row.SweptThrough);
+    }
+}
