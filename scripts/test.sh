@@ -3,11 +3,16 @@
 # when Docker answers, or a throwaway local PostgreSQL cluster that the tests start and stop),
 # the compose file check, the OpenAPI lint and a type-check of a client generated from it (with a
 # Node.js that supports them: scripts/lib/node.sh installs one when the system's is too old), and
-# scripts/test-fresh.sh (the README's run command from a clone in a 0700 home).
+# scripts/test-fresh.sh (the README's run command from a clone in a 0700 home). Installs Debian's
+# Chromium when missing, for the browser EventSource test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
+
+# shellcheck source=lib/chromium.sh
+source scripts/lib/chromium.sh
+ensure_chromium
 
 if [ -z "${ACTIVITYFEED_TEST_DATABASE:-}" ]; then
   ensure_postgres_installed
