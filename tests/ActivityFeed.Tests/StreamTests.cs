@@ -202,8 +202,45 @@ public sealed class StreamSettingsFactory(PostgresServer server) : ApiFactory(se
     };
 }
 
-public sealed class StreamHeartbeatTests(StreamSettingsFactory api) : IClassFixture<StreamSettingsFactory>
+public sealed class StreamSettingsTests(StreamSettingsFactory api) : IClassFixture<StreamSettingsFactory>
 {
+    [Fact]
+    public async Task AClientThatFallsBehindGetsAnErrorEventThenResumesWithNothingLost()
+    {
+        var client = api.AdminClient();
+        var titles = new List<string>();
+        string? lastId = null;
+        await using (var stream = await SseClient.OpenAsync(client, $"/orgs/{api.OrgId}/activities/stream?type=meeting"))
+        {
+            // One transaction of 100 events against a buffer of 3: the follower offers them faster than any connection drains.
+            var activities = Enumerable.Range(0, 100).Select(i => new { type = "meeting", title = $"m{i:000}" }).ToArray();
+            await (await client.PostBatchAsync(api.OrgId, new { activities })).ReadJsonAsync(System.Net.HttpStatusCode.Created);
+            while (true)
+            {
+                var next = await stream.NextAsync();
+                if (next.Event == "error")
+                {
+                    Assert.Equal(503, next.Json.GetProperty("status").GetInt32());
+                    break;
+                }
+
+                titles.Add(next.Json.GetProperty("title").GetString()!);
+                lastId = next.Id;
+            }
+
+            Assert.True(titles.Count < 100, "the buffer never filled");
+            await Assert.ThrowsAsync<InvalidOperationException>(() => stream.NextAsync(TimeSpan.FromSeconds(5))); // the stream ended
+        }
+
+        await using var resumed = await SseClient.OpenAsync(client, $"/orgs/{api.OrgId}/activities/stream?type=meeting", lastEventId: lastId ?? "0");
+        while (titles.Count < 100)
+        {
+            titles.Add((await resumed.NextAsync()).Json.GetProperty("title").GetString()!);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"m{i:000}"), titles);
+    }
+
     [Fact]
     public async Task AnIdleStreamGetsACommentHeartbeat()
     {
