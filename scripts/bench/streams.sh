@@ -26,7 +26,7 @@ dotnet "$bin/ActivityFeed.Api.dll" migrate 2>/dev/null
 key=$(dotnet "$bin/ActivityFeed.Api.dll" bootstrap --org-name Bench --org-id bench 2>/dev/null | sed -E 's/.*"api_key":"([^"]+)".*/\1/')
 
 # Rate limiting stays on (Production); the bench key's bucket is raised so opening N streams at once is not a burst.
-(cd "$bin" && ActivityFeed__RateLimit__Burst=$((streams * 2)) exec dotnet ActivityFeed.Api.dll --urls "$url" >/dev/null 2>&1) &
+(cd "$bin" && ActivityFeed__RateLimit__Burst=$((streams * 2)) exec dotnet ActivityFeed.Api.dll --urls "$url" > "$root/.data/stream-bench-server.log" 2>&1) &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "$url/health/ready" >/dev/null && break; sleep 1; done

@@ -83,6 +83,22 @@ public sealed class StreamTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task AnAccessTokenInTheQueryIsNeverLogged()
+    {
+        var (client, org) = await OrgAsync("Stream token logs");
+        var token = (await (await client.PostAsJsonAsync($"/orgs/{org}/users/u1/tokens", new { }, Cancel)).ReadJsonAsync(HttpStatusCode.Created)).GetProperty("token").GetString()!;
+        await using (var stream = await SseClient.OpenAsync(api.ClientWithKey(null), $"/orgs/{org}/users/me/inbox/stream?access_token={Uri.EscapeDataString(token)}"))
+        {
+            await stream.NextAsync();
+        }
+
+        await (await api.ClientWithKey(null).GetAsync($"/orgs/{org}/activities/stream?access_token={Uri.EscapeDataString(token)}x", Cancel)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await Task.Delay(200, Cancel); // the request log line is written as the response completes
+        Assert.Contains(api.Logs.Lines, line => line.Contains("/inbox/stream", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Logs.Lines, line => line.Contains(token[10..], StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AThousandActivitiesArriveOnceAndInOrderAcrossAReconnectWithLastEventId()
     {
         var (client, org) = await OrgAsync("Stream resume");
