@@ -166,7 +166,7 @@ public static class ActivitiesApi
 
         var schemas = patch.ContainsKey("metadata")
             ? await catalog.ResolveAsync(orgId, [activity.Type], cancellationToken)
-            : new Dictionary<string, NJsonSchema.JsonSchema>();
+            : new Dictionary<string, MetadataSchema>();
         var errors = ActivityPatch.Apply(activity, patch, type => schemas.GetValueOrDefault(type), sanitizer,
             Timestamps.Truncate(clock.GetUtcNow()), out var changed);
         if (errors.Count > 0)
