@@ -132,10 +132,20 @@ public static class ActivitiesApi
                 detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
         }
 
+        // Read whole (the body limit bounds it) so that a duplicated member can be named by its path.
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+            body = JsonNode.Parse(buffer.ToArray(), documentOptions: JsonSetup.DocumentOptions);
+        }
+        catch (JsonException exception) when (JsonDuplicates.IsDuplicate(exception))
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            var path = JsonDuplicates.FirstPath(document.RootElement) ?? "body";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = ["This member appears more than once; send it once."] },
+                detail: $"The patch names {path} more than once.");
         }
         catch (JsonException exception)
         {
