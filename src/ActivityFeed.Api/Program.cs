@@ -35,9 +35,11 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(app, args);
 }
 
+// Outermost, so a request line records the status the exception handler answered (a bad body is a
+// 400), not the exception passing through on its way there.
+app.UseActivityFeedRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseActivityFeedRequestLogging();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseAuthentication();
 app.UseRateLimiter();
