@@ -26,7 +26,7 @@ builder.Services.AddActivityFeedHealth();
 builder.Services.AddActivityFeedAuth();
 builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Environment);
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
-builder.Services.AddActivities();
+builder.Services.AddActivities(builder.Configuration);
 
 var app = builder.Build();
 
