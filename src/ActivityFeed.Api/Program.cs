@@ -27,7 +27,7 @@ builder.Services.AddActivityFeedHealth();
 builder.Services.AddActivityFeedAuth();
 builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Environment);
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
-builder.Services.AddActivities();
+builder.Services.AddActivities(builder.Configuration);
 builder.Services.AddStreams(builder.Configuration);
 
 var app = builder.Build();
@@ -37,10 +37,13 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(app, args);
 }
 
+// Outermost, so a request line records the status the exception handler answered (a bad body is a
+// 400), not the exception passing through on its way there.
+app.UseActivityFeedRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseActivityFeedRequestLogging();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
+app.UseMiddleware<FailedAuthenticationLimitMiddleware>();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

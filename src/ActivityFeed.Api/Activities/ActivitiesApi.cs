@@ -133,10 +133,20 @@ public static class ActivitiesApi
                 detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
         }
 
+        // Read whole (the body limit bounds it) so that a duplicated member can be named by its path.
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+            body = JsonNode.Parse(buffer.ToArray(), documentOptions: JsonSetup.DocumentOptions);
+        }
+        catch (JsonException exception) when (JsonDuplicates.IsDuplicate(exception))
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            var path = JsonDuplicates.FirstPath(document.RootElement) ?? "body";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = ["This member appears more than once; send it once."] },
+                detail: $"The patch names {path} more than once.");
         }
         catch (JsonException exception)
         {
@@ -167,7 +177,7 @@ public static class ActivitiesApi
 
         var schemas = patch.ContainsKey("metadata")
             ? await catalog.ResolveAsync(orgId, [activity.Type], cancellationToken)
-            : new Dictionary<string, NJsonSchema.JsonSchema>();
+            : new Dictionary<string, MetadataSchema>();
         var errors = ActivityPatch.Apply(activity, patch, type => schemas.GetValueOrDefault(type), sanitizer,
             Timestamps.Truncate(clock.GetUtcNow()), out var changed);
         if (errors.Count > 0)

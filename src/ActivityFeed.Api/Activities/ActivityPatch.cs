@@ -152,7 +152,7 @@ public static class ActivityPatch
         return errors;
     }
 
-    public delegate NJsonSchema.JsonSchema? JsonSchemaLookup(string type);
+    public delegate MetadataSchema? JsonSchemaLookup(string type);
 
     /// <summary>RFC 7396: objects merge member by member, null removes, anything else replaces.</summary>
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)

@@ -17,6 +17,12 @@ public sealed class RateLimitOptions
 
     /// <summary>How many requests a token may make at once before the rate applies.</summary>
     public int Burst { get; set; } = 2000;
+
+    /// <summary>Failed authentications per client address per minute, sustained (see <see cref="FailedAuthenticationLimit"/>).</summary>
+    public int FailedAuthPerMinute { get; set; } = 60;
+
+    /// <summary>How many failed authentications an address may make at once before the rate applies.</summary>
+    public int FailedAuthBurst { get; set; } = 60;
 }
 
 /// <summary>
@@ -29,6 +35,7 @@ public static class RateLimiting
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         var enabled = options.Enabled ?? !environment.IsDevelopment();
+        services.AddSingleton(_ => new FailedAuthenticationLimit(options, enabled)); // a factory, so the container disposes it
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ActivityFeed.Api.Data;
+using Microsoft.Extensions.Options;
 
 namespace ActivityFeed.Api.Activities.Feeds;
 
@@ -66,7 +67,7 @@ public sealed class CursorCodec(CursorKey key)
 /// The cursor signing key: <c>ActivityFeed:CursorSecret</c> (base64, 32+ bytes) when configured,
 /// otherwise a random key created once in the database and shared by every process that uses it.
 /// </summary>
-public sealed class CursorKey(IServiceScopeFactory scopes, IConfiguration configuration) : IDisposable
+public sealed class CursorKey(IServiceScopeFactory scopes, IOptions<CursorOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[]? _key;
@@ -81,9 +82,7 @@ public sealed class CursorKey(IServiceScopeFactory scopes, IConfiguration config
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _key ??= configuration["ActivityFeed:CursorSecret"] is { Length: > 0 } configured
-                ? Convert.FromBase64String(configured)
-                : await ServerSecrets.GetOrCreateAsync(scopes, "cursor_signing_key", cancellationToken);
+            _key ??= options.Value.Key ?? await ServerSecrets.GetOrCreateAsync(scopes, "cursor_signing_key", cancellationToken);
             return _key;
         }
         finally

@@ -1,21 +1,20 @@
 using ActivityFeed.Api.Data;
 using Microsoft.EntityFrameworkCore;
-using NJsonSchema;
 
 namespace ActivityFeed.Api.Activities.Types;
 
 /// <summary>Finds the metadata schema of each type a write uses: built-in ones from memory, custom ones in one query.</summary>
 public sealed class ActivityTypeCatalog(ActivityFeedDb db, MetadataSchemas schemas)
 {
-    public async Task<IReadOnlyDictionary<string, JsonSchema>> ResolveAsync(string orgId, IEnumerable<string> types, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, MetadataSchema>> ResolveAsync(string orgId, IEnumerable<string> types, CancellationToken cancellationToken)
     {
-        var resolved = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        var resolved = new Dictionary<string, MetadataSchema>(StringComparer.Ordinal);
         var custom = new List<string>();
         foreach (var type in types.Distinct(StringComparer.Ordinal))
         {
             if (BuiltInActivityTypes.ByName.ContainsKey(type))
             {
-                resolved[type] = MetadataSchemas.ForBuiltIn(type);
+                resolved[type] = MetadataSchemas.ForBuiltInWrites(type);
             }
             else
             {
@@ -38,7 +37,7 @@ public sealed class ActivityTypeCatalog(ActivityFeedDb db, MetadataSchemas schem
     }
 
     /// <summary>Unknown types and metadata that fails its schema, keyed under <paramref name="prefix"/>.</summary>
-    public static void Check(string? type, string metadataJson, IReadOnlyDictionary<string, JsonSchema> schemas, string prefix, IDictionary<string, string[]> errors)
+    public static void Check(string? type, string metadataJson, IReadOnlyDictionary<string, MetadataSchema> schemas, string prefix, IDictionary<string, string[]> errors)
     {
         if (type is null)
         {

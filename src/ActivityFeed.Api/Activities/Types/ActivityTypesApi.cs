@@ -46,7 +46,14 @@ public static partial class ActivityTypesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["type"] = [problem] });
         }
 
-        var schemaJson = request.MetadataSchema!.Value.GetRawText();
+        // Before parsing: parsing resolves references, and these rules keep them inside the schema.
+        var ruleErrors = SchemaRegistrationRules.Check(request.MetadataSchema!.Value, "metadata_schema");
+        if (ruleErrors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(ruleErrors, detail: "The metadata schema uses a reference or pattern the server does not accept; see errors.");
+        }
+
+        var schemaJson = request.MetadataSchema.Value.GetRawText();
         var (_, schemaError) = await MetadataSchemas.TryParseAsync(schemaJson);
         if (schemaError is not null)
         {

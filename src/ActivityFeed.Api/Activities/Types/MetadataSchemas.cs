@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ActivityFeed.Api.Infrastructure.Json;
 using NJsonSchema;
 using NJsonSchema.Generation;
@@ -34,16 +35,28 @@ public sealed class MetadataSchemas
         return BuiltInActivityTypes.All.ToFrozenDictionary(t => t.Name, t => byClrType[t.MetadataType], StringComparer.Ordinal);
     });
 
-    private readonly ConcurrentDictionary<(string Org, string Type, DateTimeOffset Version), JsonSchema> _custom = new();
+    private readonly ConcurrentDictionary<(string Org, string Type, DateTimeOffset Version), MetadataSchema> _custom = new();
 
+    private static readonly Lazy<FrozenDictionary<string, MetadataSchema>> BuiltInChecks =
+        new(() => BuiltIn.Value.ToFrozenDictionary(t => t.Key, t => MetadataSchema.BuiltIn(t.Value), StringComparer.Ordinal));
+
+    /// <summary>The schema as documented (OpenAPI, the activity-types endpoints).</summary>
     public static JsonSchema ForBuiltIn(string type) => BuiltIn.Value[type];
 
-    /// <summary>Parses a schema an org registers; null with a reason when it is not a usable JSON Schema.</summary>
-    public static async Task<(JsonSchema? Schema, string? Error)> TryParseAsync(string schemaJson)
+    /// <summary>The same schema, to check writes with.</summary>
+    public static MetadataSchema ForBuiltInWrites(string type) => BuiltInChecks.Value[type];
+
+    /// <summary>
+    /// Parses a schema an org registers; null with a reason when it is not a usable JSON Schema.
+    /// Callers check <see cref="SchemaRegistrationRules"/> first, for errors that name the path.
+    /// </summary>
+    public static async Task<(MetadataSchema? Schema, string? Error)> TryParseAsync(string schemaJson)
     {
         try
         {
-            return (await JsonSchema.FromJsonAsync(schemaJson), null);
+            var parsed = await JsonSchema.FromJsonAsync(schemaJson, documentPath: null, root => new LocalReferenceResolver(root));
+            var schema = MetadataSchema.TryLift(parsed, out var patternError);
+            return (schema, patternError);
         }
         catch (Exception exception) when (exception is JsonException or Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
@@ -51,7 +64,8 @@ public sealed class MetadataSchemas
         }
     }
 
-    public async Task<JsonSchema> ForCustomAsync(string orgId, CustomActivityType type)
+    /// <summary>A stored registration that no longer parses answers its writes with a 400 saying so, never a 500.</summary>
+    public async Task<MetadataSchema> ForCustomAsync(string orgId, CustomActivityType type)
     {
         var key = (orgId, type.Name, type.UpdatedAt);
         if (_custom.TryGetValue(key, out var cached))
@@ -59,11 +73,9 @@ public sealed class MetadataSchemas
             return cached;
         }
 
-        var (schema, error) = await TryParseAsync(type.MetadataSchema);
-        if (schema is null)
-        {
-            throw new InvalidOperationException($"Stored schema of {type.Name} does not parse: {error}");
-        }
+        var (parsed, error) = await TryParseAsync(type.MetadataSchema);
+        var schema = parsed ?? MetadataSchema.Unusable(
+            $"The registered metadata schema of '{type.Name}' cannot be used ({error}); register it again with PUT /orgs/{{org_id}}/activity-types/{type.Name}.");
 
         if (_custom.Count >= MaxCachedCustomSchemas)
         {
@@ -75,10 +87,31 @@ public sealed class MetadataSchemas
     }
 
     /// <summary>Errors keyed by JSON path under <paramref name="prefix"/> (e.g. <c>metadata.changes[0].key</c>).</summary>
-    public static Dictionary<string, string[]> Validate(JsonSchema schema, string metadataJson, string prefix)
+    public static Dictionary<string, string[]> Validate(MetadataSchema schema, string metadataJson, string prefix)
     {
+        if (schema.Problem is { } problem)
+        {
+            return new() { [prefix] = [problem] };
+        }
+
+        ICollection<ValidationError> found;
+        try
+        {
+            found = schema.Validate(metadataJson);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return new() { [prefix] = ["Matching the patterns of the type's metadata schema took too long."] };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The schema was written by an org admin and the metadata by a client: whatever trips the
+            // validator is input it cannot check, a 400, not a server fault.
+            return new() { [prefix] = ["The metadata could not be checked against the type's metadata schema."] };
+        }
+
         var errors = new Dictionary<string, List<string>>();
-        foreach (var error in Flatten(schema.Validate(metadataJson)))
+        foreach (var error in Flatten(found))
         {
             var key = ToPath(prefix, error.Path);
             if (!errors.TryGetValue(key, out var messages))

@@ -21,6 +21,9 @@ public sealed class ExceptionProblemHandler(ILogger<ExceptionProblemHandler> log
             DbUpdateException { InnerException: PostgresException pg } => PostgresErrors.Map(pg),
             PostgresException pg => PostgresErrors.Map(pg),
             NpgsqlException or TimeoutException => PostgresErrors.Unavailable,
+            // EF wraps failures it deems transient (too many connections, a dropped connection) this way.
+            InvalidOperationException { InnerException: PostgresException pg } => PostgresErrors.Map(pg),
+            InvalidOperationException { InnerException: NpgsqlException or TimeoutException } => PostgresErrors.Unavailable,
             _ => null,
         };
         if (answer is null)

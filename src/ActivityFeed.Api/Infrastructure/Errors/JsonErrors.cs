@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ActivityFeed.Api.Infrastructure.Json;
 
 namespace ActivityFeed.Api.Infrastructure.Errors;
 
@@ -32,6 +33,20 @@ public static class JsonErrors
         }
 
         var field = ToFieldName(path);
+        if (JsonDuplicates.NameIn(message) is { } duplicate)
+        {
+            // A bound member's path already names it ($.title); a JsonElement's names its holder ($.metadata).
+            reason = $"The member '{duplicate}' appears more than once; send it once.";
+            if (path == "$")
+            {
+                field = duplicate;
+            }
+            else if (field != duplicate && !field.EndsWith($".{duplicate}", StringComparison.Ordinal))
+            {
+                field = $"{field}.{duplicate}";
+            }
+        }
+
         return new ProblemAnswer(400, $"The request body is not acceptable JSON at {path}{where}: {reason}",
             new Dictionary<string, string[]> { [field] = [reason] });
     }

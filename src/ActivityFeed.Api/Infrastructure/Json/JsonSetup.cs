@@ -5,6 +5,9 @@ namespace ActivityFeed.Api.Infrastructure.Json;
 
 public static class JsonSetup
 {
+    /// <summary>For bodies read as documents rather than bound (PATCH): the same refusal of duplicate members.</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
+
     public static void Apply(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -12,6 +15,8 @@ public static class JsonSetup
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         // A number is a JSON number: "3" is a type error, as the JSON Schemas of metadata also say.
         options.NumberHandling = JsonNumberHandling.Strict;
+        // {"title":"a","title":"b"} is ambiguous, and JsonElement members (metadata) would carry both to the store.
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new TimestampConverter());
     }
 
