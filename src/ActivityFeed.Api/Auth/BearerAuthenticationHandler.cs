@@ -14,7 +14,8 @@ public sealed class BearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ActivityFeedDb db,
-    TimeProvider clock)
+    TimeProvider clock,
+    FailedAuthenticationLimit failedAuthentications)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -22,7 +23,32 @@ public sealed class BearerAuthenticationHandler(
     // last_used_at is a hint for operators, not an audit log: one write a minute per key is plenty.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    // Per request, not per handler: the challenge may run on another instance than the authentication.
+    private static readonly object FailureRecorded = new();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var result = await AuthenticateBearerAsync();
+        if (result.Failure is not null && failedAuthentications.Enabled)
+        {
+            // Counted here, before any answer is written, so the client's next attempt sees it.
+            RecordFailureOnce();
+        }
+
+        return result;
+    }
+
+    private void RecordFailureOnce()
+    {
+        if (Context.Items.TryAdd(FailureRecorded, true))
+        {
+            failedAuthentications.RecordFailure(ClientAddress);
+        }
+    }
+
+    private string ClientAddress => Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private async Task<AuthenticateResult> AuthenticateBearerAsync()
     {
         string? header = Request.Headers.Authorization;
         string token;
@@ -109,6 +135,11 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (failedAuthentications.Enabled)
+        {
+            RecordFailureOnce(); // no token where one is needed counts too
+        }
+
         var hadToken = Request.Headers.ContainsKey(HeaderNames.Authorization) || QueryToken() is not null;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = hadToken ? "Bearer error=\"invalid_token\"" : "Bearer";

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ActivityFeed.Api.Infrastructure.Errors;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
 namespace ActivityFeed.Api.Auth;
@@ -38,9 +37,9 @@ public sealed class FailedAuthenticationLimit : IDisposable
     /// <returns>False with how long to wait when the address has no failures left.</returns>
     public bool HasFailuresLeft(string address, out TimeSpan retryAfter)
     {
-        using var lease = _buckets.AttemptAcquire(address, 0); // 0 asks without taking
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        return lease.IsAcquired;
+        // The statistics, not AttemptAcquire(0): a zero-permit acquire succeeds even from an empty bucket.
+        retryAfter = TimeSpan.FromMinutes(1) / PerMinute;
+        return _buckets.GetStatistics(address) is not { CurrentAvailablePermits: <= 0 };
     }
 
     public void RecordFailure(string address)
@@ -51,7 +50,7 @@ public sealed class FailedAuthenticationLimit : IDisposable
     public void Dispose() => _buckets.Dispose();
 }
 
-/// <summary>Runs ahead of authentication, so a refused address costs no token lookup.</summary>
+/// <summary>Runs ahead of authentication, so a refused address costs no token lookup. Failures are recorded by the bearer handler as it decides them.</summary>
 public sealed class FailedAuthenticationLimitMiddleware(RequestDelegate next, FailedAuthenticationLimit limit)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -75,11 +74,5 @@ public sealed class FailedAuthenticationLimitMiddleware(RequestDelegate next, Fa
         }
 
         await next(context);
-
-        var rejected = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure is not null;
-        if (rejected || context.Response.StatusCode == StatusCodes.Status401Unauthorized)
-        {
-            limit.RecordFailure(address);
-        }
     }
 }
