@@ -119,7 +119,7 @@ public sealed class StreamTests(ApiFactory api) : IClassFixture<ApiFactory>
             SseEvent last;
             do
             {
-                last = await first.NextAsync();
+                last = await NextOrWriterFailureAsync(first, writer);
                 received.Add(last.Json.GetProperty("title").GetString()!);
             }
             while (received.Count < 300);
@@ -130,12 +130,26 @@ public sealed class StreamTests(ApiFactory api) : IClassFixture<ApiFactory>
         await using var second = await SseClient.OpenAsync(client, $"/orgs/{org}/activities/stream", lastEventId: lastId);
         while (received.Count < 1000)
         {
-            received.Add((await second.NextAsync()).Json.GetProperty("title").GetString()!);
+            received.Add((await NextOrWriterFailureAsync(second, writer)).Json.GetProperty("title").GetString()!);
         }
 
         await writer;
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"n{i:0000}"), received);
         await Assert.ThrowsAsync<TimeoutException>(() => second.NextAsync(TimeSpan.FromMilliseconds(500))); // and nothing more
+    }
+
+    /// <summary>The next event; when none comes, the writer's failure (if it failed) is the better message.</summary>
+    private static async Task<SseEvent> NextOrWriterFailureAsync(SseClient stream, Task writer)
+    {
+        try
+        {
+            return await stream.NextAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException) when (writer.IsFaulted)
+        {
+            await writer;
+            throw;
+        }
     }
 
     [Fact]

@@ -20,7 +20,11 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
 
     public sealed record Batch(long LastPosition, int EventCount, IReadOnlyList<(StreamSubscriber Subscriber, StreamMessage Message)> Messages);
 
-    public async Task<Batch> ReadAsync(string orgId, long after, IReadOnlyCollection<StreamSubscriber> subscribers, CancellationToken cancellationToken)
+    /// <param name="currentSubscribers">
+    /// Asked after the events are read, so every subscriber that joined before this read gets them:
+    /// one that joins later reads its starting position after them.
+    /// </param>
+    public async Task<Batch> ReadAsync(string orgId, long after, Func<IReadOnlyCollection<StreamSubscriber>> currentSubscribers, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
@@ -35,6 +39,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
             return new Batch(after, 0, []);
         }
 
+        var subscribers = currentSubscribers();
         var messages = new List<(StreamSubscriber, StreamMessage)>();
         var changedIds = events.Where(e => e.Kind != ChangeKinds.Deleted).Select(e => e.ActivityId).Distinct().ToArray();
         if (changedIds.Length > 0 && subscribers.Count > 0)

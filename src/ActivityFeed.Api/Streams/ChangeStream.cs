@@ -23,9 +23,9 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events through as they come
 
-        hub.Subscribe(subscriber);
         try
         {
+            await hub.SubscribeAsync(subscriber).WaitAsync(abort);
             var (last, sweptThrough) = await reader.PositionAsync(subscriber.OrgId, abort);
             var through = resumeAfter ?? last;
             await WriteAsync(response, ": connected\n\n", abort);
@@ -48,7 +48,7 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
             ChangeBatchReader.Batch batch;
             do
             {
-                batch = await reader.ReadAsync(subscriber.OrgId, through, [subscriber], abort);
+                batch = await reader.ReadAsync(subscriber.OrgId, through, () => [subscriber], abort);
                 if (batch.Messages.Count > 0)
                 {
                     await WriteAsync(response, string.Concat(batch.Messages.Select(m => Format(m.Message))), abort);

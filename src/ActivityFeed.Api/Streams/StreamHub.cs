@@ -16,11 +16,16 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
 
     public StreamOptions Options { get; } = options.Value;
 
-    public void Subscribe(StreamSubscriber subscriber)
+    /// <summary>
+    /// Adds the subscriber and returns once its org's follower knows its starting position, so a
+    /// replay the caller runs next overlaps what the follower will deliver: no gap at the seam.
+    /// </summary>
+    public Task SubscribeAsync(StreamSubscriber subscriber)
     {
+        OrgFollower follower;
         lock (_gate)
         {
-            if (!_orgs.TryGetValue(subscriber.OrgId, out var follower))
+            if (!_orgs.TryGetValue(subscriber.OrgId, out follower!))
             {
                 follower = _orgs[subscriber.OrgId] = new OrgFollower(subscriber.OrgId, this);
             }
@@ -28,6 +33,8 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
             follower.Subscribers.Add(subscriber);
             follower.Wake();
         }
+
+        return follower.Ready;
     }
 
     public void Unsubscribe(StreamSubscriber subscriber)
@@ -143,6 +150,11 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
 
         public string OrgId => _orgId;
 
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the follower has read the position it follows from (or has failed).</summary>
+        public Task Ready => _ready.Task;
+
         public void Wake() => _signal.Writer.TryWrite(true);
 
         public void WakeCounts(string userId)
@@ -163,6 +175,7 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
             try
             {
                 var (position, _) = await _hub.Reader.PositionAsync(_orgId, token);
+                _ready.TrySetResult();
                 while (!token.IsCancellationRequested)
                 {
                     using (var poll = CancellationTokenSource.CreateLinkedTokenSource(token))
@@ -179,12 +192,11 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
                         }
                     }
 
-                    var subscribers = _hub.SubscribersOf(this);
                     var countsFor = new HashSet<StreamSubscriber>();
                     ChangeBatchReader.Batch batch;
                     do
                     {
-                        batch = await _hub.Reader.ReadAsync(_orgId, position, subscribers, token);
+                        batch = await _hub.Reader.ReadAsync(_orgId, position, () => _hub.SubscribersOf(this), token);
                         foreach (var (subscriber, message) in batch.Messages)
                         {
                             if (subscriber.Offer(message) && subscriber.InboxUser is not null)
@@ -204,7 +216,10 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
                         _countsDue.Clear();
                     }
 
-                    countsFor.UnionWith(subscribers.Where(s => s.InboxUser is { } user && due.Contains(user, StringComparer.Ordinal)));
+                    if (due.Length > 0)
+                    {
+                        countsFor.UnionWith(_hub.SubscribersOf(this).Where(s => s.InboxUser is { } user && due.Contains(user, StringComparer.Ordinal)));
+                    }
                     await _hub.SendCountsAsync(_orgId, countsFor, token);
                 }
             }
@@ -219,6 +234,7 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
             }
             finally
             {
+                _ready.TrySetResult(); // a failed follower has failed its subscribers: let them see it
                 _stop.Dispose();
             }
         }
