@@ -2,7 +2,8 @@
 # Live-stream benchmark, on demand (never in the test run): N open SSE streams (default 1,000) on
 # one server process, activities written through the API; measures commit-to-event latency on every
 # stream (p50, p99) at a steady write rate, then the sustained delivery rate under back-to-back
-# batches. Results go to docs/benchmarks-streams.generated.md.
+# batches. The pool stays under PostgreSQL's default max_connections (100). Results go to
+# docs/benchmarks-streams.generated.md.
 # Usage: STREAMS=1000 scripts/bench/streams.sh   (about 2 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +19,7 @@ source scripts/lib/postgres.sh
 ensure_local_cluster "${ACTIVITYFEED_PGDATA:-$root/.data/pg}" "$port"
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE $db" >/dev/null
-export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
+export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db;Maximum Pool Size=80"
 
 dotnet build src/ActivityFeed.Api -c Release -nologo -v quiet >&2
 bin="$root/src/ActivityFeed.Api/bin/Release/net10.0"

@@ -56,7 +56,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
                 .Select(i => new { i.UserId, i.ActivityId, i.ReadAt, i.SeenAt, i.ArchivedAt })
                 .ToDictionaryAsync(i => (i.UserId, i.ActivityId), cancellationToken);
 
-            var feedJson = new Dictionary<string, string>();
+            var feedMessages = new Dictionary<long, StreamMessage>(); // one per change, shared by every feed stream
             foreach (var change in events.Where(e => e.Kind != ChangeKinds.Deleted))
             {
                 if (!activities.TryGetValue(change.ActivityId, out var activity))
@@ -66,7 +66,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
 
                 foreach (var subscriber in subscribers.Where(s => s.Filters.Matches(activity)))
                 {
-                    string data;
+                    StreamMessage message;
                     if (subscriber.InboxUser is { } user)
                     {
                         if (!states.TryGetValue((user, activity.Id), out var state))
@@ -74,17 +74,15 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
                             continue; // not a recipient
                         }
 
-                        data = ActivityMapping.Serialize(new InboxItemResponse(responses[activity.Id], state.ReadAt, state.SeenAt, state.ArchivedAt));
+                        message = new StreamMessage(change.Position, StreamMessage.Activity,
+                            ActivityMapping.Serialize(new InboxItemResponse(responses[activity.Id], state.ReadAt, state.SeenAt, state.ArchivedAt)));
                     }
-                    else
+                    else if (!feedMessages.TryGetValue(change.Position, out message!))
                     {
-                        if (!feedJson.TryGetValue(activity.Id, out data!))
-                        {
-                            data = feedJson[activity.Id] = ActivityMapping.Serialize(responses[activity.Id]);
-                        }
+                        message = feedMessages[change.Position] = new StreamMessage(change.Position, StreamMessage.Activity, ActivityMapping.Serialize(responses[activity.Id]));
                     }
 
-                    messages.Add((subscriber, new StreamMessage(change.Position, StreamMessage.Activity, data)));
+                    messages.Add((subscriber, message));
                 }
             }
         }

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Reflection;
-using System.Text;
 using ActivityFeed.Api.Activities;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -28,12 +28,12 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
             await hub.SubscribeAsync(subscriber).WaitAsync(abort);
             var (last, sweptThrough) = await reader.PositionAsync(subscriber.OrgId, abort);
             var through = resumeAfter ?? last;
-            await WriteAsync(response, ": connected\n\n", abort);
+            await WriteAsync(response, Connected, abort);
             if (through < sweptThrough)
             {
-                await WriteAsync(response, Format(new StreamMessage(null, StreamMessage.Error, Problem(StatusCodes.Status410Gone,
+                await WriteAsync(response, new StreamMessage(null, StreamMessage.Error, Problem(StatusCodes.Status410Gone,
                     "Events were lost",
-                    $"Last-Event-ID {through} is older than the change log keeps ({hub.Options.Retention.TotalDays:0.##} days): the events after it up to {sweptThrough} are gone. The stream continues with every event still kept."))), abort);
+                    $"Last-Event-ID {through} is older than the change log keeps ({hub.Options.Retention.TotalDays:0.##} days): the events after it up to {sweptThrough} are gone. The stream continues with every event still kept.")), abort);
                 through = sweptThrough;
             }
 
@@ -41,7 +41,7 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
             {
                 var counts = (await reader.CountsAsync(subscriber.OrgId, [user], abort))[user];
                 subscriber.LastUnread = counts.Unread;
-                await WriteAsync(response, Format(new StreamMessage(null, StreamMessage.Counts, ActivityMapping.Serialize(counts))), abort);
+                await WriteAsync(response, new StreamMessage(null, StreamMessage.Counts, ActivityMapping.Serialize(counts)), abort);
             }
 
             // Replay: everything after the resume position, read straight from the log.
@@ -51,7 +51,7 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
                 batch = await reader.ReadAsync(subscriber.OrgId, through, () => [subscriber], abort);
                 if (batch.Messages.Count > 0)
                 {
-                    await WriteAsync(response, string.Concat(batch.Messages.Select(m => Format(m.Message))), abort);
+                    await WriteAsync(response, batch.Messages.Select(m => m.Message.Frame), abort);
                 }
 
                 through = batch.LastPosition;
@@ -86,22 +86,22 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
                 }
                 catch (OperationCanceledException) when (!abort.IsCancellationRequested)
                 {
-                    await WriteAsync(response, ": heartbeat\n\n", abort);
+                    await WriteAsync(response, Heartbeat, abort);
                     continue;
                 }
             }
 
             if (!ready)
             {
-                await WriteAsync(response, Format(new StreamMessage(null, StreamMessage.Error, subscriber.Overflowed
+                await WriteAsync(response, new StreamMessage(null, StreamMessage.Error, subscriber.Overflowed
                     ? Problem(StatusCodes.Status503ServiceUnavailable, "Stream closed: the client fell behind",
                         $"More than {hub.Options.ConnectionBuffer} events waited for this connection. Reconnect with Last-Event-ID to resume from the log; nothing is lost.")
                     : Problem(StatusCodes.Status503ServiceUnavailable, "Stream closed: the server could not follow the change log",
-                        "Reconnect with Last-Event-ID to resume; nothing is lost."))), abort);
+                        "Reconnect with Last-Event-ID to resume; nothing is lost.")), abort);
                 return;
             }
 
-            var text = new StringBuilder();
+            var frames = new List<byte[]>();
             while (buffer.TryRead(out var message))
             {
                 if (message.Position is { } position)
@@ -114,28 +114,35 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
                     through = position;
                 }
 
-                text.Append(Format(message));
+                frames.Add(message.Frame);
             }
 
-            if (text.Length > 0)
+            if (frames.Count > 0)
             {
-                await WriteAsync(response, text.ToString(), abort);
+                await WriteAsync(response, frames, abort);
             }
         }
     }
 
-    public static string Format(StreamMessage message) =>
-        message.Position is { } position
-            ? $"id: {position}\nevent: {message.Event}\ndata: {message.Data}\n\n"
-            : $"event: {message.Event}\ndata: {message.Data}\n\n";
+    private static readonly byte[] Connected = ": connected\n\n"u8.ToArray();
+    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
     private static string Problem(int status, string title, string detail) =>
         ActivityMapping.Serialize(new { type = "about:blank", title, status, detail });
 
-    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken abort)
+    private static Task WriteAsync(HttpResponse response, StreamMessage message, CancellationToken abort) => WriteAsync(response, [message.Frame], abort);
+
+    private static Task WriteAsync(HttpResponse response, byte[] frame, CancellationToken abort) => WriteAsync(response, [frame], abort);
+
+    /// <summary>The frames into the response's pipe, then one flush: a burst is one write to the socket.</summary>
+    private static async Task WriteAsync(HttpResponse response, IEnumerable<byte[]> frames, CancellationToken abort)
     {
-        await response.WriteAsync(text, abort);
-        await response.Body.FlushAsync(abort);
+        foreach (var frame in frames)
+        {
+            response.BodyWriter.Write(frame);
+        }
+
+        await response.BodyWriter.FlushAsync(abort);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
