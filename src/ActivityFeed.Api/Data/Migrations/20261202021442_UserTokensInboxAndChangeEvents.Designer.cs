@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ActivityFeed.Api.Data.Migrations
 {
     [DbContext(typeof(ActivityFeedDb))]
-    [Migration("20261202004011_UserTokensAndInbox")]
-    partial class UserTokensAndInbox
+    [Migration("20261202021442_UserTokensInboxAndChangeEvents")]
+    partial class UserTokensInboxAndChangeEvents
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -440,6 +440,66 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangeEvent", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("activity_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("snapshot");
+
+                    b.HasKey("OrgId", "Position")
+                        .HasName("pk_change_events");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_change_events_created_at");
+
+                    b.ToTable("change_events", (string)null);
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangePosition", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<long>("LastPosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_position");
+
+                    b.Property<long>("SweptThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("swept_through");
+
+                    b.HasKey("OrgId")
+                        .HasName("pk_change_positions");
+
+                    b.ToTable("change_positions", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Data.ServerSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -721,6 +781,35 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxCount", b =>
+                {
+                    b.Property<string>("OrgId")
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<long>("Unread")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unread");
+
+                    b.Property<long>("Unseen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unseen");
+
+                    b.HasKey("OrgId", "UserId")
+                        .HasName("pk_inbox_counts");
+
+                    b.ToTable("inbox_counts", (string)null);
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
                 {
                     b.Property<string>("OrgId")
@@ -874,6 +963,26 @@ namespace ActivityFeed.Api.Data.Migrations
                         .HasConstraintName("fk_user_tokens_orgs_org_id");
                 });
 
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangeEvent", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_events_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Data.Changes.ChangePosition", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_change_positions_orgs_org_id");
+                });
+
             modelBuilder.Entity("ActivityFeed.Api.Directory.Assistant", b =>
                 {
                     b.HasOne("ActivityFeed.Api.Orgs.Org", null)
@@ -942,6 +1051,16 @@ namespace ActivityFeed.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_users_orgs_org_id");
+                });
+
+            modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxCount", b =>
+                {
+                    b.HasOne("ActivityFeed.Api.Orgs.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_inbox_counts_orgs_org_id");
                 });
 
             modelBuilder.Entity("ActivityFeed.Api.Inbox.InboxItem", b =>
