@@ -47,4 +47,17 @@ public sealed class ErasureTests(ApiFactory api) : IClassFixture<ApiFactory>
         var reader = api.ClientWithKey(await api.CreateKeyAsync("activities:read"));
         await (await reader.DeleteAsync($"/orgs/{api.OrgId}/contacts/c_1/activities", ActivityClient.Cancel)).AssertProblemAsync(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task ErasingAContactRemovesItsDirectoryEntryToo()
+    {
+        var org = await api.CreateOrgAsync("Erasure directory");
+        var client = api.ClientWithKey(org.ApiKey);
+        await (await client.PutAsync($"/orgs/{org.OrgId}/contacts/c_gone", HttpAssertions.Json("""{"name": "Grace", "email": "grace@example.com"}"""), ActivityClient.Cancel))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        await client.CreateActivityAsync(org.OrgId, new { type = "call", contact_id = "c_gone" });
+
+        await (await client.DeleteAsync($"/orgs/{org.OrgId}/contacts/c_gone/activities", ActivityClient.Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        await (await client.GetAsync($"/orgs/{org.OrgId}/contacts/c_gone", ActivityClient.Cancel)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
 }

@@ -24,6 +24,20 @@ public sealed class IdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task AReplayIsByteForByteTheFirstAnswerEnrichedFromTheDirectory()
+    {
+        var body = new { type = "call", title = "enriched", actor = new { id = "u_replay", name = "Rita" }, segment = new { id = "s_replay", name = "VIP", color = "red" } };
+        var first = await api.AdminClient().PostActivityAsync(api.OrgId, body, "replay-bytes");
+        var firstBody = await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Contains("\"Rita\"", firstBody, StringComparison.Ordinal);
+
+        var replay = await api.AdminClient().PostActivityAsync(api.OrgId, body, "replay-bytes");
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(firstBody, await replay.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task RepeatedKeyWithAnotherBodyIs422AndCreatesNothing()
     {
         var org = await api.CreateOrgAsync("Conflict");

@@ -50,7 +50,7 @@ public static class ActivitiesApi
         group.MapDelete("/contacts/{contact_id}/activities", EraseContactActivities).WithName(nameof(EraseContactActivities))
             .RequireScope(Scopes.ActivitiesWrite)
             .WithSummary("Erase every activity of a contact")
-            .WithDescription("Right to erasure: deletes the contact's activities (and the stored idempotent responses that contain them) and returns how many activities went. A contact with none answers `{\"deleted\": 0}`.");
+            .WithDescription("Right to erasure: deletes the contact's activities, the stored idempotent responses that contain them and the contact's directory entry, and returns how many activities went. A contact with none answers `{\"deleted\": 0}`.");
         return group;
     }
 
@@ -229,7 +229,9 @@ public static class ActivitiesApi
               AND activity_ids && {ids.ToArray()}::text[]
             """, cancellationToken);
         var deleted = await db.Activities.Where(a => a.OrgId == orgId && ids.Contains(a.Id)).ExecuteDeleteAsync(cancellationToken);
-        // Erased means erased: the delete events carry the id only, no snapshot of the content.
+        // Erased means erased: the contact's directory entry (name, email) goes too, and the delete
+        // events carry the id only, no snapshot of the content.
+        await db.Contacts.Where(c => c.OrgId == orgId && c.Id == contactId).ExecuteDeleteAsync(cancellationToken);
         await ChangeLog.RecordAsync(db, orgId, ids.Select(id => new Change(ChangeKinds.Deleted, id)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new ErasureResponse(deleted));

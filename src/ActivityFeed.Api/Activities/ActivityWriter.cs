@@ -104,6 +104,9 @@ public sealed class ActivityWriter(
             }
 
             await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
+            // Enriched inside the transaction (the upserts above are visible to it), so the stored
+            // idempotent response is exactly the body this first answer sends.
+            var enriched = await enricher.EnrichAsync(orgId, items, cancellationToken);
             if (idempotencyKey is not null)
             {
                 db.IdempotencyKeys.Add(new IdempotencyKey
@@ -112,7 +115,7 @@ public sealed class ActivityWriter(
                     Key = idempotencyKey,
                     RequestHash = requestHash,
                     ResponseStatus = created > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                    ResponseBody = ActivityMapping.Serialize(items),
+                    ResponseBody = ActivityMapping.Serialize(enriched),
                     ActivityIds = items.Select(a => a.Id).ToArray(),
                     CreatedAt = now,
                     ExpiresAt = now + KeyLifetime,
@@ -125,7 +128,7 @@ public sealed class ActivityWriter(
                 await InboxDelivery.DeliverAsync(db, orgId, createdActivities, cancellationToken);
                 await ChangeLog.RecordAsync(db, orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, await enricher.EnrichAsync(orgId, items, cancellationToken));
+                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, enriched);
             }
             catch (DbUpdateException exception) when (exception.InnerException is PostgresException pg)
             {
