@@ -103,40 +103,46 @@ public sealed class ActivityWriter(
                 created++;
             }
 
-            await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
-            // Enriched inside the transaction (the upserts above are visible to it), so the stored
-            // idempotent response is exactly the body this first answer sends.
-            var enriched = await enricher.EnrichAsync(orgId, items, cancellationToken);
-            if (idempotencyKey is not null)
-            {
-                db.IdempotencyKeys.Add(new IdempotencyKey
-                {
-                    OrgId = orgId,
-                    Key = idempotencyKey,
-                    RequestHash = requestHash,
-                    ResponseStatus = created > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                    ResponseBody = ActivityMapping.Serialize(enriched),
-                    ActivityIds = items.Select(a => a.Id).ToArray(),
-                    CreatedAt = now,
-                    ExpiresAt = now + KeyLifetime,
-                });
-            }
-
             try
             {
+                await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
+                // Enriched inside the transaction (the upserts above are visible to it), so the stored
+                // idempotent response is exactly the body this first answer sends.
+                var enriched = await enricher.EnrichAsync(orgId, items, cancellationToken);
+                if (idempotencyKey is not null)
+                {
+                    db.IdempotencyKeys.Add(new IdempotencyKey
+                    {
+                        OrgId = orgId,
+                        Key = idempotencyKey,
+                        RequestHash = requestHash,
+                        ResponseStatus = created > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                        ResponseBody = ActivityMapping.Serialize(enriched),
+                        ActivityIds = items.Select(a => a.Id).ToArray(),
+                        CreatedAt = now,
+                        ExpiresAt = now + KeyLifetime,
+                    });
+                }
+
                 await db.SaveChangesAsync(cancellationToken);
                 await InboxDelivery.DeliverAsync(db, orgId, createdActivities, cancellationToken);
                 await ChangeLog.RecordAsync(db, orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList(), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, enriched);
             }
-            catch (DbUpdateException exception) when (exception.InnerException is PostgresException pg)
+            catch (Exception exception) when ((exception as PostgresException ?? exception.InnerException as PostgresException) is { } pg
+                                              && exception is PostgresException or DbUpdateException)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
                 if (pg.SqlState == PostgresErrorCodes.LockNotAvailable)
                 {
                     return new WriteResult(WriteStatus.InFlight, []);
+                }
+
+                if (pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                {
+                    continue; // the other writer went on; try again, and after the last attempt answer 409 + Retry-After
                 }
 
                 if (pg.SqlState != PostgresErrorCodes.UniqueViolation)

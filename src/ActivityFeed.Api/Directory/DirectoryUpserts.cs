@@ -9,7 +9,8 @@ namespace ActivityFeed.Api.Directory;
 /// <summary>
 /// Writes the embedded objects of new activities into the directory, inside the caller's
 /// transaction. Fields an object leaves out (or sends as null) keep their stored value; within one
-/// write, a later mention of the same id wins field by field.
+/// write, a later mention of the same id wins field by field. Rows are written kind by kind, each in
+/// id order, so concurrent writes naming the same entries lock them in one order and cannot deadlock.
 /// </summary>
 public static class DirectoryUpserts
 {
@@ -57,7 +58,7 @@ public static class DirectoryUpserts
             }
         }
 
-        foreach (var u in users.Values)
+        foreach (var u in users.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO users (org_id, id, name, email, avatar, seen_at, created_at, updated_at)
@@ -69,7 +70,7 @@ public static class DirectoryUpserts
                 """, cancellationToken);
         }
 
-        foreach (var a in assistants.Values)
+        foreach (var a in assistants.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO assistants (org_id, id, name, avatar_url, created_at, updated_at)
@@ -80,7 +81,7 @@ public static class DirectoryUpserts
                 """, cancellationToken);
         }
 
-        foreach (var s in segments.Values)
+        foreach (var s in segments.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
         {
             var boards = s.Boards is null ? null : JsonSerializer.Serialize(s.Boards, Json);
             await db.Database.ExecuteSqlAsync($"""
@@ -94,7 +95,7 @@ public static class DirectoryUpserts
                 """, cancellationToken);
         }
 
-        foreach (var b in broadcasts.Values)
+        foreach (var b in broadcasts.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO broadcasts (org_id, id, name, created_at, updated_at)
