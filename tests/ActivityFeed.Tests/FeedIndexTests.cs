@@ -18,7 +18,7 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
         "occurred_at_gt=2026-01-01T00:00:00Z", "occurred_at_lte=2026-01-01T00:00:00Z&occurred_at_gte=2025-01-01T00:00:00Z",
         "created_at_gte=2026-01-01T00:00:00Z", "created_at_lt=2026-01-01T00:00:00Z",
         "updated_at_gt=2026-01-01T00:00:00Z", "updated_at_lte=2026-01-01T00:00:00Z",
-        "contact_id=c1&type=call", "record_id=r1&table_id=t1",
+        "contact_id=c1&type=call", "record_id=r1&table_id=t1", "metadata.sequence_id=s_9", "metadata.step=5", "type=call&metadata.opened=true",
     };
 
     public static TheoryData<string, string> FiltersAndSorts()

@@ -227,10 +227,9 @@ public static class InboxApi
     private static (InboxStatus Status, FeedFilters Filters) ParseFilters(HttpContext http, InboxStatus fallback, Dictionary<string, string[]> errors)
     {
         var query = http.Request.Query;
-        PageRequest.RejectUnknown(query, FilterParameters, errors);
+        PageRequest.RejectUnknown(query, FilterParameters, errors, FeedFilters.IsMetadataParameter);
         var status = InboxStatuses.Parse(query, fallback, errors);
-        var given = query.Where(q => FeedFilters.BoundParameters.Contains(q.Key))
-            .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+        var given = FeedFilters.GivenIn(query);
         return (status, FeedFilters.Parse(given, errors));
     }
 

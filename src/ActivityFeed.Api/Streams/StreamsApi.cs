@@ -56,9 +56,8 @@ public static class StreamsApi
     {
         var query = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
-        PageRequest.RejectUnknown(query, KnownParameters, errors);
-        var given = query.Where(q => FeedFilters.BoundParameters.Contains(q.Key) && q.Key is not ("sort_by" or "sort_order"))
-            .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+        PageRequest.RejectUnknown(query, KnownParameters, errors, FeedFilters.IsMetadataParameter);
+        var given = FeedFilters.GivenIn(query).Where(q => q.Key is not ("sort_by" or "sort_order")).ToDictionary();
         var filters = FeedFilters.Parse(given, errors);
 
         // EventSource resends the URL it was opened with, so on a reconnect the header is the newer position.

@@ -33,7 +33,12 @@ public sealed partial record FeedFilters
     public static readonly string[] BoundParameters =
         [.. IdFilters, "type", "relation_type", "tag", "channel", "pinned", .. RangeParameters, "sort_by", "sort_order"];
 
+    public const string MetadataPrefix = "metadata.";
+
     public IReadOnlyDictionary<string, string> Ids { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>metadata.&lt;member&gt;=&lt;value&gt;</c> filters, ANDed (a member given twice must equal both).</summary>
+    public IReadOnlyList<MetadataFilter> Metadata { get; init; } = [];
     public IReadOnlyList<string> Types { get; init; } = [];
     public string? RelationType { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
@@ -47,7 +52,7 @@ public sealed partial record FeedFilters
 
     /// <summary>True when a filter other than a time range is set (those need the activity row, not just its timestamps).</summary>
     public bool FiltersBeyondTimeRanges =>
-        Ids.Count > 0 || Types.Count > 0 || RelationType is not null || Tags.Count > 0 || Channel is not null || Pinned is not null;
+        Ids.Count > 0 || Types.Count > 0 || RelationType is not null || Tags.Count > 0 || Channel is not null || Pinned is not null || Metadata.Count > 0;
 
     public bool HasTimeRanges => OccurredAt != TimeRange.None || CreatedAt != TimeRange.None || UpdatedAt != TimeRange.None;
 
@@ -59,6 +64,22 @@ public sealed partial record FeedFilters
 
     [GeneratedRegex(Activities.ActivityRules.ClientIdPattern)]
     private static partial Regex ClientId();
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
+    private static partial Regex MetadataMember();
+
+    public static bool IsMetadataParameter(string name) => name.StartsWith(MetadataPrefix, StringComparison.Ordinal);
+
+    /// <summary>The filter and sort parameters of a query (metadata.* included), each with its values.</summary>
+    public static Dictionary<string, string[]> GivenIn(IQueryCollection query) =>
+        query.Where(q => BoundParameters.Contains(q.Key) || IsMetadataParameter(q.Key))
+            .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+
+    /// <summary>A cursor stores each parameter as one text; metadata filters as a JSON array of their values.</summary>
+    public static Dictionary<string, string[]> FromCanonical(IReadOnlyDictionary<string, string> canonical) =>
+        canonical.ToDictionary(p => p.Key, p => IsMetadataParameter(p.Key)
+            ? System.Text.Json.JsonSerializer.Deserialize<string[]>(p.Value) ?? []
+            : [p.Value]);
 
     [GeneratedRegex(Activities.ActivityRules.TypePattern)]
     private static partial Regex TypeName();
@@ -103,6 +124,21 @@ public sealed partial record FeedFilters
                     errors[name] = [$"{name} must be 1-128 characters of A-Z a-z 0-9 _ . : -"];
                 }
             }
+        }
+
+        var metadata = new List<MetadataFilter>();
+        foreach (var (name, given) in values.Where(v => IsMetadataParameter(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            var member = name[MetadataPrefix.Length..];
+            if (!MetadataMember().IsMatch(member))
+            {
+                errors[name] = ["A metadata filter names a top-level member of 1-64 characters A-Z a-z 0-9 _, e.g. metadata.sequence_id=s_9."];
+                continue;
+            }
+
+            var distinct = given.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            metadata.AddRange(distinct.Select(value => new MetadataFilter(member, value)));
+            canonical[name] = System.Text.Json.JsonSerializer.Serialize(distinct);
         }
 
         var types = Many("type").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -223,6 +259,7 @@ public sealed partial record FeedFilters
         return new FeedFilters
         {
             Ids = ids,
+            Metadata = metadata,
             Types = types,
             RelationType = relationType,
             Tags = tags,
@@ -243,4 +280,33 @@ public sealed partial record FeedFilters
         SortField.UpdatedAt => "updated_at",
         _ => "occurred_at",
     };
+}
+
+/// <summary>
+/// One <c>metadata.&lt;member&gt;=&lt;value&gt;</c>: matches a string member equal to the text, a number
+/// member equal to the value read as a number (5, 5.0 and 5e0 alike), a boolean member for
+/// true/false; objects, arrays and null never match.
+/// </summary>
+public sealed record MetadataFilter(string Member, string Value)
+{
+    /// <summary>The JSON documents whose containment (<c>@&gt;</c>) means a match: one per way the value can be read.</summary>
+    public IReadOnlyList<string> Containments()
+    {
+        var member = System.Text.Json.JsonEncodedText.Encode(Member).ToString();
+        var list = new List<string> { $"{{\"{member}\":{System.Text.Json.JsonSerializer.Serialize(Value)}}}" };
+        if (Number() is { } number)
+        {
+            list.Add($"{{\"{member}\":{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}");
+        }
+
+        if (Value is "true" or "false")
+        {
+            list.Add($"{{\"{member}\":{Value}}}");
+        }
+
+        return list;
+    }
+
+    public decimal? Number() =>
+        decimal.TryParse(Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 }

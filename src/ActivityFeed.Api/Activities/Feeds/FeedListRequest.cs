@@ -35,10 +35,9 @@ public sealed partial record FeedListRequest(
     {
         feed = $"{orgId}/{feed}";
         var query = http.Request.Query;
-        PageRequest.RejectUnknown(query, known, errors);
+        PageRequest.RejectUnknown(query, known, errors, FeedFilters.IsMetadataParameter);
         var page = PageRequest.Parse(query, errors);
-        var given = query.Where(q => FeedFilters.BoundParameters.Contains(q.Key))
-            .ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
+        var given = FeedFilters.GivenIn(query);
         var requested = FeedFilters.Parse(given, errors);
 
         var filters = requested;
@@ -49,7 +48,7 @@ public sealed partial record FeedListRequest(
             cursor = await cursors.DecodeAsync(next, http.RequestAborted);
             var cursorErrors = new Dictionary<string, string[]>();
             var fromCursor = cursor is null ? null
-                : FeedFilters.Parse(cursor.Parameters.ToDictionary(p => p.Key, p => new[] { p.Value }), cursorErrors);
+                : FeedFilters.Parse(FeedFilters.FromCanonical(cursor.Parameters), cursorErrors);
             if (cursor is null || cursor.Feed != feed || cursorErrors.Count > 0 || fromCursor is null
                 || extras.Keys.Any(name => !cursor.Parameters.ContainsKey(name)))
             {

@@ -32,6 +32,11 @@ public static class FeedMatcher
             }
         }
 
+        if (filters.Metadata.Count > 0 && !MatchesMetadata(filters.Metadata, a.Metadata))
+        {
+            return false;
+        }
+
         return (filters.Types.Count == 0 || filters.Types.Contains(a.Type, StringComparer.Ordinal))
                && (filters.RelationType is null || filters.RelationType == a.RelationType)
                && (filters.Tags.Count == 0 || filters.Tags.Intersect(a.Tags, StringComparer.Ordinal).Any())
@@ -40,6 +45,33 @@ public static class FeedMatcher
                && InRange(a.OccurredAt, filters.OccurredAt)
                && InRange(a.CreatedAt, filters.CreatedAt)
                && InRange(a.UpdatedAt, filters.UpdatedAt);
+    }
+
+    private static bool MatchesMetadata(IReadOnlyList<MetadataFilter> filters, string metadata)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(metadata);
+        foreach (var filter in filters)
+        {
+            if (!document.RootElement.TryGetProperty(filter.Member, out var member))
+            {
+                return false;
+            }
+
+            var matches = member.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => member.GetString() == filter.Value,
+                System.Text.Json.JsonValueKind.Number => filter.Number() is { } number && member.TryGetDecimal(out var actual) && actual == number,
+                System.Text.Json.JsonValueKind.True => filter.Value == "true",
+                System.Text.Json.JsonValueKind.False => filter.Value == "false",
+                _ => false,
+            };
+            if (!matches)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool InRange(DateTimeOffset value, TimeRange range) =>

@@ -33,6 +33,17 @@ public static class FeedQuery
             };
         }
 
+        foreach (var filter in filters.Metadata)
+        {
+            // metadata @> '{"m": …}' for each reading of the value: served by the GIN index on (org_id, metadata jsonb_path_ops).
+            query = filter.Containments() switch
+            {
+                [var text] => query.Where(a => EF.Functions.JsonContains(a.Metadata, text)),
+                [var text, var other] => query.Where(a => EF.Functions.JsonContains(a.Metadata, text) || EF.Functions.JsonContains(a.Metadata, other)),
+                var all => query.Where(a => EF.Functions.JsonContains(a.Metadata, all[0]) || EF.Functions.JsonContains(a.Metadata, all[1]) || EF.Functions.JsonContains(a.Metadata, all[2])),
+            };
+        }
+
         if (filters.Types is [var type])
         {
             query = query.Where(a => a.Type == type);

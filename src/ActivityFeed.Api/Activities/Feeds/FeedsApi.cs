@@ -32,7 +32,7 @@ public static class FeedsApi
     }
 
     private const string PagingDescription =
-        "Newest first by `occurred_at` unless `sort_by`/`sort_order` say otherwise; ties broken by `id`. Page with `page` (first 10,000 rows) or with the `next` cursor of the previous page, which carries the filters and sort: send it alone, or with the same values.";
+        "Newest first by `occurred_at` unless `sort_by`/`sort_order` say otherwise; ties broken by `id`. Page with `page` (first 10,000 rows) or with the `next` cursor of the previous page, which carries the filters and sort: send it alone, or with the same values. `metadata.<member>=<value>` (repeatable, ANDed) keeps activities whose top-level metadata member equals the value: text for a string member, the same number for a number member (5, 5.0, 5e0), true/false for a boolean.";
 
     public static Task<Results<Ok<ListEnvelope<ActivityResponse>>, ValidationProblem>> ListActivities(
         [FromRoute(Name = "org_id")] string orgId, HttpContext http, [AsParameters] FeedServices services) =>

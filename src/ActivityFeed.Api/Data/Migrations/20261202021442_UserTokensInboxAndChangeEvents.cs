@@ -184,6 +184,11 @@ namespace ActivityFeed.Api.Data.Migrations
                 table: "user_tokens",
                 columns: new[] { "org_id", "user_id", "id" });
 
+            // metadata.<member> filters are containment (@>) tests: a GIN index holding the org with the
+            // document (btree_gin), so each is served within the org. EF cannot declare the operator class
+            // of one column of two, so it is created here.
+            migrationBuilder.Sql("CREATE INDEX ix_activities_org_metadata ON activities USING gin (org_id, metadata jsonb_path_ops);");
+
             // The counters follow inbox_items in the same transaction: a statement-level trigger per
             // operation sums the changed rows per user (transition tables) and upserts the deltas in
             // (org, user) order, so concurrent writers take counter rows in one order. Updates that
@@ -248,6 +253,7 @@ namespace ActivityFeed.Api.Data.Migrations
                 DROP TRIGGER inbox_items_counted_update ON inbox_items;
                 DROP TRIGGER inbox_items_counted_delete ON inbox_items;
                 DROP FUNCTION inbox_counts_apply();
+                DROP INDEX ix_activities_org_metadata;
                 """);
 
             migrationBuilder.DropTable(

@@ -63,9 +63,9 @@ public sealed record PageRequest(int Take, int? Page, string? Next, bool Include
     }
 
     /// <summary>Unknown query parameters are mistakes (a misspelt filter would otherwise silently match everything).</summary>
-    public static void RejectUnknown(IQueryCollection query, IReadOnlyCollection<string> known, IDictionary<string, string[]> errors)
+    public static void RejectUnknown(IQueryCollection query, IReadOnlyCollection<string> known, IDictionary<string, string[]> errors, Func<string, bool>? alsoKnown = null)
     {
-        foreach (var name in query.Keys.Where(k => !known.Contains(k)))
+        foreach (var name in query.Keys.Where(k => !known.Contains(k) && alsoKnown?.Invoke(k) != true))
         {
             errors[name] = [$"Unknown query parameter '{name}'."];
         }
