@@ -74,23 +74,23 @@ public sealed class ChangeStream(StreamSubscriber subscriber, long? resumeAfter,
     {
         var heartbeat = hub.Options.HeartbeatInterval;
         var buffer = subscriber.Reader;
-        while (!abort.IsCancellationRequested)
+        // One delay per heartbeat interval, not one timer per wait: a thousand streams woken ten
+        // times a second would otherwise create and cancel ten thousand timers a second.
+        var heartbeatDue = Task.Delay(heartbeat, abort);
+        Task<bool>? pendingRead = null;
+        while (true)
         {
-            bool ready;
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(abort))
+            pendingRead ??= buffer.WaitToReadAsync(abort).AsTask();
+            if (await Task.WhenAny(pendingRead, heartbeatDue) == heartbeatDue)
             {
-                wait.CancelAfter(heartbeat);
-                try
-                {
-                    ready = await buffer.WaitToReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!abort.IsCancellationRequested)
-                {
-                    await WriteAsync(response, Heartbeat, abort);
-                    continue;
-                }
+                abort.ThrowIfCancellationRequested();
+                await WriteAsync(response, Heartbeat, abort);
+                heartbeatDue = Task.Delay(heartbeat, abort);
+                continue;
             }
 
+            var ready = await pendingRead;
+            pendingRead = null;
             if (!ready)
             {
                 await WriteAsync(response, new StreamMessage(null, StreamMessage.Error, subscriber.Overflowed
