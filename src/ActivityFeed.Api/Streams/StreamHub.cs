@@ -167,7 +167,17 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
             Wake();
         }
 
-        public void Stop() => _stop.Cancel();
+        public void Stop()
+        {
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It already ended (the server is stopping): nothing left to stop.
+            }
+        }
 
         private async Task RunAsync()
         {
