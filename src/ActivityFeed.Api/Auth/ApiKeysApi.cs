@@ -52,9 +52,7 @@ public static class ApiKeysApi
         }
 
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrgId == orgId);
-        var ordered = (list.After is null ? keys : keys.Where(k => string.Compare(k.Id, list.After) > 0)).OrderBy(k => k.Id);
-        var rows = await (list.After is null ? ordered.Skip(list.Page.Offset) : ordered)
-            .Take(list.Page.Take + 1)
+        var rows = await list.Window(keys, k => k.Id)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Scopes, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
             .ToListAsync(cancellationToken);
         long? total = list.Page.IncludeTotal ? await keys.LongCountAsync(cancellationToken) : null;

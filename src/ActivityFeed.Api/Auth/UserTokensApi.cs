@@ -77,9 +77,7 @@ public static class UserTokensApi
         }
 
         var tokens = db.UserTokens.AsNoTracking().Where(t => t.OrgId == orgId && t.UserId == userId);
-        var ordered = (list.After is null ? tokens : tokens.Where(t => string.Compare(t.Id, list.After) > 0)).OrderBy(t => t.Id);
-        var rows = await (list.After is null ? ordered.Skip(list.Page.Offset) : ordered)
-            .Take(list.Page.Take + 1)
+        var rows = await list.Window(tokens, t => t.Id)
             .Select(t => new UserTokenResponse(t.Id, t.UserId, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
             .ToListAsync(cancellationToken);
         long? total = list.Page.IncludeTotal ? await tokens.LongCountAsync(cancellationToken) : null;

@@ -181,8 +181,7 @@ public static partial class DirectoryApi
         }
 
         var entries = resource.Set(db).AsNoTracking().Where(e => e.OrgId == orgId);
-        var ordered = (list.After is null ? entries : entries.Where(e => string.Compare(e.Id, list.After) > 0)).OrderBy(e => e.Id);
-        var rows = await (list.After is null ? ordered.Skip(list.Page.Offset) : ordered).Take(list.Page.Take + 1).ToListAsync(cancellationToken);
+        var rows = await list.Window(entries, e => e.Id).ToListAsync(cancellationToken);
         long? total = list.Page.IncludeTotal ? await entries.LongCountAsync(cancellationToken) : null;
         var envelope = list.Envelope(http, rows, e => e.Id, total);
         return TypedResults.Ok(new ListEnvelope<TResponse>(envelope.Items.Select(resource.ToResponse).ToList(),

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ActivityFeed.Api.Infrastructure.Paging;
@@ -21,6 +22,24 @@ public sealed record IdOrderedListRequest(PageRequest Page, string? After, strin
             ? TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.")
             : null;
         return problem is null ? new IdOrderedListRequest(page, after, kind) : null;
+    }
+
+    /// <summary>
+    /// The rows of this page, plus one that only says there is more: ordered by id, after the
+    /// cursor's id when there is one (keyset), else from the page's offset.
+    /// </summary>
+    public IQueryable<T> Window<T>(IQueryable<T> rows, Expression<Func<T, string>> id)
+    {
+        if (After is not null)
+        {
+            // id > @after, written as string.Compare so EF translates it to a plain comparison.
+            var compare = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!,
+                id.Body, Expression.Property(Expression.Constant(this), nameof(After)));
+            rows = rows.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), id.Parameters));
+        }
+
+        var ordered = rows.OrderBy(id);
+        return (After is null ? ordered.Skip(Page.Offset) : ordered).Take(Page.Take + 1);
     }
 
     /// <summary>The envelope for up to Take + 1 rows (the extra one only says there is more), with the Link header.</summary>
