@@ -14,6 +14,7 @@ using ActivityFeed.Api.Infrastructure.Logging;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Validation;
 using ActivityFeed.Api.Streams;
+using ActivityFeed.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(CommandLine.HostArguments(args));
 
@@ -29,6 +30,7 @@ builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Envi
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
 builder.Services.AddActivities(builder.Configuration);
 builder.Services.AddStreams(builder.Configuration);
+builder.Services.AddWebhooks(builder.Configuration);
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.MapActivities();
 app.MapFeeds();
 app.MapInbox();
 app.MapStreams();
+app.MapWebhooks();
 app.MapActivityTypes();
 app.MapDirectory();
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
@@ -126,40 +124,18 @@ public static class ActivitiesApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var mediaType = http.Request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is not ("application/merge-patch+json" or "application/json"))
+        var read = await MergePatchBody.ReadAsync(http, cancellationToken);
+        if (read.Unsupported is { } unsupported)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
+            return unsupported;
         }
 
-        // Read whole (the body limit bounds it) so that a duplicated member can be named by its path.
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-        JsonNode? body;
-        try
+        if (read.Invalid is { } invalid)
         {
-            body = JsonNode.Parse(buffer.ToArray(), documentOptions: JsonSetup.DocumentOptions);
-        }
-        catch (JsonException exception) when (JsonDuplicates.IsDuplicate(exception))
-        {
-            using var document = JsonDocument.Parse(buffer.ToArray());
-            var path = JsonDuplicates.FirstPath(document.RootElement) ?? "body";
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = ["This member appears more than once; send it once."] },
-                detail: $"The patch names {path} more than once.");
-        }
-        catch (JsonException exception)
-        {
-            var answer = JsonErrors.Describe(exception);
-            return TypedResults.ValidationProblem(answer.Errors!, detail: answer.Detail);
+            return invalid;
         }
 
-        if (body is not JsonObject patch)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A merge patch is a JSON object."] },
-                detail: "The body must be a JSON object.");
-        }
-
+        var patch = read.Patch!;
         var memberErrors = ActivityPatch.CheckMembers(patch);
         if (memberErrors.Count > 0)
         {

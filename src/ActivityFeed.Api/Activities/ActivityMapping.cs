@@ -82,6 +82,37 @@ public static class ActivityMapping
             a.Metadata == "{}" ? EmptyObject : JsonDocument.Parse(a.Metadata).RootElement.Clone());
     }
 
+    /// <summary>
+    /// The row a response was made from, as far as the feed filters look at it: to match a deleted
+    /// activity's last state (stored as its response) against filters.
+    /// </summary>
+    public static Activity ToFilterable(string orgId, ActivityResponse r) => new()
+    {
+        OrgId = orgId,
+        Id = r.Id,
+        Type = r.Type,
+        OccurredAt = r.OccurredAt,
+        CreatedAt = r.CreatedAt,
+        UpdatedAt = r.UpdatedAt,
+        ActorId = r.Actor?.Id,
+        AssistantId = r.Assistant?.Id,
+        ContactId = r.ContactId,
+        VisitorId = r.VisitorId,
+        CustomerId = r.CustomerId,
+        TableId = r.TableId,
+        RecordId = r.RecordId,
+        SegmentId = r.Segment?.Id,
+        BroadcastId = r.Broadcast?.Id,
+        RelationType = r.Relation?.Type,
+        RelationId = r.Relation?.Id,
+        Tags = [.. r.Tags],
+        PinnedAt = r.PinnedAt,
+        Channel = r.Channel,
+        Recipients = [.. r.Recipients],
+        ExternalId = r.ExternalId,
+        Metadata = r.Metadata.ValueKind == JsonValueKind.Object ? r.Metadata.GetRawText() : "{}",
+    };
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
 
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;

@@ -18,6 +18,9 @@ public sealed class ActivityFeedDb(DbContextOptions<ActivityFeedDb> options) : D
     public DbSet<Inbox.InboxCount> InboxCounts => Set<Inbox.InboxCount>();
     public DbSet<Changes.ChangeEvent> ChangeEvents => Set<Changes.ChangeEvent>();
     public DbSet<Changes.ChangePosition> ChangePositions => Set<Changes.ChangePosition>();
+    public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookCursor> WebhookCursors => Set<Webhooks.WebhookCursor>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CustomActivityType> ActivityTypes => Set<CustomActivityType>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();

@@ -106,9 +106,6 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
     public async Task<(long Last, long SweptThrough)> PositionAsync(string orgId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
-        var row = await db.ChangePositions.AsNoTracking().Where(p => p.OrgId == orgId)
-            .Select(p => new { p.LastPosition, p.SweptThrough }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? (0, 0) : (row.LastPosition, row.SweptThrough);
+        return await ChangeLog.PositionAsync(scope.ServiceProvider.GetRequiredService<ActivityFeedDb>(), orgId, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ActivityFeed.Api.Data.Changes;
 using Microsoft.Extensions.Options;
 
 namespace ActivityFeed.Api.Streams;
@@ -8,7 +9,7 @@ namespace ActivityFeed.Api.Streams;
 /// follows the change log (woken by NOTIFY, and by a safety poll) and fans each change out to the
 /// org's subscribers, so a thousand open streams cost one log read per change, not a thousand.
 /// </summary>
-public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> options, ILogger<StreamHub> logger) : IDisposable
+public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> options, ILogger<StreamHub> logger) : IChangeObserver, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, OrgFollower> _orgs = new(StringComparer.Ordinal);
@@ -84,6 +85,12 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
         }
     }
 
+    void IChangeObserver.Changed(string orgId) => Wake(orgId);
+
+    void IChangeObserver.InboxChanged(string orgId, string userId) => WakeInbox(orgId, userId);
+
+    void IChangeObserver.MayHaveMissed() => WakeAll();
+
     public int OpenStreams
     {
         get
@@ -103,10 +110,16 @@ public sealed class StreamHub(ChangeBatchReader reader, IOptions<StreamOptions> 
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Idempotent: the container disposes it once as itself and once as an <see cref="IChangeObserver"/>.</summary>
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>Sends <c>counts</c> to inbox subscribers of these users whose unread count differs from what they last got.</summary>

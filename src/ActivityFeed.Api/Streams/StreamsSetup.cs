@@ -1,3 +1,5 @@
+using ActivityFeed.Api.Data.Changes;
+
 namespace ActivityFeed.Api.Streams;
 
 public static class StreamsSetup
@@ -10,7 +12,7 @@ public static class StreamsSetup
             .ValidateOnStart();
         services.AddSingleton<ChangeBatchReader>();
         services.AddSingleton<StreamHub>();
-        services.AddHostedService<ChangeListener>();
+        services.AddChangeObserver<StreamHub>();
         services.AddSingleton<ChangeEventSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeEventSweeper>());
         return services;

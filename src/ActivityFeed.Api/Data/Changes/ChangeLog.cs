@@ -40,4 +40,12 @@ public static class ChangeLog
 
     public static Task RecordAsync(ActivityFeedDb db, string orgId, Change change, CancellationToken cancellationToken) =>
         RecordAsync(db, orgId, [change], cancellationToken);
+
+    /// <summary>The org's last committed position and the last one retention removed (zeros before its first change).</summary>
+    public static async Task<(long Last, long SweptThrough)> PositionAsync(ActivityFeedDb db, string orgId, CancellationToken cancellationToken)
+    {
+        var row = await db.ChangePositions.AsNoTracking().Where(p => p.OrgId == orgId)
+            .Select(p => new { p.LastPosition, p.SweptThrough }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? (0, 0) : (row.LastPosition, row.SweptThrough);
+    }
 }

@@ -25,20 +25,22 @@ public sealed record IdOrderedListRequest(PageRequest Page, string? After, strin
     }
 
     /// <summary>
-    /// The rows of this page, plus one that only says there is more: ordered by id, after the
-    /// cursor's id when there is one (keyset), else from the page's offset.
+    /// The rows of this page, plus one that only says there is more: ordered by id (newest first
+    /// when <paramref name="descending"/>, for time-ordered ids), after the cursor's id when there
+    /// is one (keyset), else from the page's offset.
     /// </summary>
-    public IQueryable<T> Window<T>(IQueryable<T> rows, Expression<Func<T, string>> id)
+    public IQueryable<T> Window<T>(IQueryable<T> rows, Expression<Func<T, string>> id, bool descending = false)
     {
         if (After is not null)
         {
-            // id > @after, written as string.Compare so EF translates it to a plain comparison.
+            // id > @after (or <), written as string.Compare so EF translates it to a plain comparison.
             var compare = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!,
                 id.Body, Expression.Property(Expression.Constant(this), nameof(After)));
-            rows = rows.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(compare, Expression.Constant(0)), id.Parameters));
+            var beyond = descending ? Expression.LessThan(compare, Expression.Constant(0)) : Expression.GreaterThan(compare, Expression.Constant(0));
+            rows = rows.Where(Expression.Lambda<Func<T, bool>>(beyond, id.Parameters));
         }
 
-        var ordered = rows.OrderBy(id);
+        var ordered = descending ? rows.OrderByDescending(id) : rows.OrderBy(id);
         return (After is null ? ordered.Skip(Page.Offset) : ordered).Take(Page.Take + 1);
     }
 

@@ -1,14 +1,13 @@
-using ActivityFeed.Api.Data.Changes;
 using Npgsql;
 
-namespace ActivityFeed.Api.Streams;
+namespace ActivityFeed.Api.Data.Changes;
 
 /// <summary>
 /// One LISTEN connection per process: a notification names an org (or an org and user) whose log
-/// or inbox changed, and wakes this process's followers of it. Notifications carry no event data
-/// and can be lost while disconnected, so after every (re)connect all followers re-read the log.
+/// or inbox changed, and wakes this process's observers of it. Notifications carry no event data
+/// and can be lost while disconnected, so after every (re)connect the observers re-read the log.
 /// </summary>
-public sealed class ChangeListener(IConfiguration configuration, StreamHub hub, ILogger<ChangeListener> logger) : BackgroundService
+public sealed class ChangeListener(IConfiguration configuration, IEnumerable<IChangeObserver> observers, ILogger<ChangeListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +17,7 @@ public sealed class ChangeListener(IConfiguration configuration, StreamHub hub, 
             try
             {
                 // Its own connection, outside the pool, with keepalives so a dead peer is noticed.
-                var settings = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(Data.DatabaseSetup.ConnectionStringName))
+                var settings = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(DatabaseSetup.ConnectionStringName))
                 {
                     Pooling = false,
                     KeepAlive = 15,
@@ -31,7 +30,11 @@ public sealed class ChangeListener(IConfiguration configuration, StreamHub hub, 
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                hub.WakeAll(); // whatever was committed while we were not listening
+                foreach (var observer in _observers)
+                {
+                    observer.MayHaveMissed(); // whatever was committed while we were not listening
+                }
+
                 delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -51,15 +54,20 @@ public sealed class ChangeListener(IConfiguration configuration, StreamHub hub, 
         }
     }
 
+    private readonly IChangeObserver[] _observers = [.. observers];
+
     private void OnNotification(string channel, string payload)
     {
-        if (channel == ChangeLog.Channel)
+        foreach (var observer in _observers)
         {
-            hub.Wake(payload);
-        }
-        else if (InboxSignal.TryRead(payload, out var orgId, out var userId))
-        {
-            hub.WakeInbox(orgId, userId);
+            if (channel == ChangeLog.Channel)
+            {
+                observer.Changed(payload);
+            }
+            else if (InboxSignal.TryRead(payload, out var orgId, out var userId))
+            {
+                observer.InboxChanged(orgId, userId);
+            }
         }
     }
 }
