@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace ActivityFeed.Api.Webhooks;
 
-public sealed record CreateWebhookRequest(string? Url, string? Description, string[]? Events, JsonElement? Filters);
+public sealed record CreateWebhookRequest(string? Url, string? Description = null, string[]? Events = null, JsonElement? Filters = null);
 
 /// <summary>The members PATCH may change (documentation: the handler reads the merge patch as raw JSON).</summary>
-public sealed record WebhookPatchRequest(string? Url, string? Description, string[]? Events, JsonElement? Filters, bool? Disabled);
+public sealed record WebhookPatchRequest(string? Url = null, string? Description = null, string[]? Events = null, JsonElement? Filters = null, bool? Disabled = null);
 
 public sealed record WebhookResponse(
     string Id, string Url, string? Description, IReadOnlyList<string> Events, JsonObject Filters, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);

@@ -22,7 +22,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString)
+    /// <param name="settings">Configuration keys (<c>A:B</c>) passed as environment variables (<c>A__B</c>).</param>
+    public static async Task<ServerProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = ServerDll();
         var port = FreePort();
@@ -37,6 +38,11 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__ActivityFeed"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ActivityFeed__MigrateOnStartup"] = "false"; // the test host migrated it
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var server = new ServerProcess(process, url);
         process.OutputDataReceived += (_, line) => server.Keep(line.Data);
@@ -126,6 +132,13 @@ public sealed class ServerProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>SIGKILL: no shutdown, nothing flushed or finished.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
