@@ -5,6 +5,8 @@
 // activities arrive in 1,000-item batches back to back. Talks to this machine only.
 // Usage: node webhooks_report.mjs BASE_URL ORG KEY > report.md
 import http from "node:http";
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 const [base, org, key] = process.argv.slice(2);
 const target = new URL(base);
@@ -34,6 +36,20 @@ async function api(path, body) {
   return response.json();
 }
 
+// CPU seconds used so far by the server process and by PostgreSQL's processes (utime + stime).
+function cpuSeconds(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch { /* ended */ }
+  }
+  return ticks / 100;
+}
+const postgresPids = () => execSync("pgrep -u postgres || true").toString().split("\n").filter(Boolean);
+const serverPid = process.env.SERVER_PID;
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(predicate, seconds) {
   const deadline = Date.now() + seconds * 1000;
@@ -62,6 +78,7 @@ const latencies = timed.map((id) => arrivals.get(id).at - arrivals.get(id).creat
 
 // Throughput: 20 batches of 1,000, two clients at a time.
 const before = total;
+const cpuBefore = { server: cpuSeconds([serverPid]), postgres: cpuSeconds(postgresPids()) };
 const batchIds = [];
 const firstBatchAt = Date.now();
 for (let round = 0; round < 10; round++) {
@@ -72,6 +89,7 @@ for (let round = 0; round < 10; round++) {
 const writtenAt = Date.now();
 await until(() => batchIds.every((id) => arrivals.has(id)), 600);
 const doneAt = Math.max(...batchIds.map((id) => arrivals.get(id).at));
+const cpuAfter = { server: cpuSeconds([serverPid]), postgres: cpuSeconds(postgresPids()) };
 const duplicates = [...arrivals.values()].filter((a) => a.count > 1).length;
 
 const seconds = (doneAt - firstBatchAt) / 1000;
@@ -81,6 +99,7 @@ console.log(`| write-to-delivery, 1,000 creates at 50/s: p50 / p90 / p99 / max |
 console.log(`| 20,000 activities in 1,000-item batches (2 clients): written in | ${((writtenAt - firstBatchAt) / 1000).toFixed(1)} s |`);
 console.log(`| … all 20,000 delivered within | ${seconds.toFixed(1)} s of the first batch (${Math.round(20000 / seconds).toLocaleString("en")} deliveries/s) |`);
 console.log(`| … last delivery after the last batch's answer | ${((doneAt - writtenAt) / 1000).toFixed(1)} s |`);
+console.log(`| … CPU for the bulk phase (writes and deliveries): server / PostgreSQL | ${(cpuAfter.server - cpuBefore.server).toFixed(1)} s / ${(cpuAfter.postgres - cpuBefore.postgres).toFixed(1)} s (${(1000 * (cpuAfter.server - cpuBefore.server) / 20000).toFixed(2)} / ${(1000 * (cpuAfter.postgres - cpuBefore.postgres) / 20000).toFixed(2)} ms per activity) |`);
 console.log(`| requests received in the bulk phase / duplicates over the run | ${total - before} / ${duplicates} |`);
 receiver.close();
 process.exit(0);

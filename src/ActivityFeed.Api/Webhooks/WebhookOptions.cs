@@ -38,8 +38,13 @@ public sealed class WebhookOptions
     public IReadOnlyList<TimeSpan> Delays => RetryDelays is { Length: > 0 } delays ? delays : DefaultRetryDelays;
 
     /// <summary>
-    /// How long a claimed attempt owns its delivery: past the timeout, with room for a slow DNS and
-    /// connect. A process that dies mid-attempt leaves the delivery due again once this ends.
+    /// How long a claim owns its deliveries. A process claims up to four rounds of a webhook's
+    /// concurrency at once and starts an attempt only while its whole timeout still fits in the
+    /// lease (the rest go back unattempted), so no delivery is ever attempted by two processes. A
+    /// process that dies leaves its claimed deliveries due again once this ends.
     /// </summary>
-    public TimeSpan Lease => AttemptTimeout * 2 + TimeSpan.FromSeconds(5);
+    public TimeSpan Lease => AttemptTimeout * 3 + TimeSpan.FromSeconds(5);
+
+    /// <summary>Deliveries one claim takes for one webhook: four rounds of its concurrency.</summary>
+    public int ClaimBatch => MaxConcurrentAttemptsPerWebhook * 4;
 }

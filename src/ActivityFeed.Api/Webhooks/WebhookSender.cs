@@ -23,7 +23,8 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
 
     public sealed record DueWebhook(string OrgId, string WebhookId);
 
-    public sealed record Claimed(string OrgId, string Id, string WebhookId, string EventId, string Payload, int Attempt, DateTimeOffset GiveUpAt, string Url, string Secret);
+    public sealed record Claimed(
+        string OrgId, string Id, string WebhookId, string EventId, string Payload, int Attempt, DateTimeOffset GiveUpAt, string Url, string Secret, DateTimeOffset LeaseEnd);
 
     private WebhookOptions Options => options.Value;
 
@@ -34,7 +35,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var now = clock.GetUtcNow();
         return await db.WebhookDeliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.GiveUpAt < now)
+            .Where(d => d.Status == DeliveryStatus.Pending && d.GiveUpAt < now && d.NextAttemptAt <= now)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DeliveryStatus.Failed)
                 .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
@@ -47,10 +48,11 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var now = clock.GetUtcNow();
-        return await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
-            .Join(db.Webhooks.Where(w => w.DisabledAt == null), d => new { d.OrgId, Id = d.WebhookId }, w => new { w.OrgId, w.Id }, (d, w) => new DueWebhook(d.OrgId, d.WebhookId))
-            .Distinct()
+        // One index probe per enabled webhook, not a pass over every due delivery.
+        return await db.Webhooks.AsNoTracking()
+            .Where(w => w.DisabledAt == null && db.WebhookDeliveries.Any(d =>
+                d.OrgId == w.OrgId && d.WebhookId == w.Id && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now))
+            .Select(w => new DueWebhook(w.OrgId, w.Id))
             .Take(limit)
             .ToListAsync(cancellationToken);
     }
@@ -87,10 +89,24 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new Claimed(webhook.OrgId, reader.GetString(0), webhook.WebhookId, reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6)));
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), reader.GetString(6), leaseEnd));
         }
 
         return claimed;
+    }
+
+    /// <summary>True while an attempt started now would end (timeout included) inside the claim's lease.</summary>
+    public bool FitsInLease(Claimed delivery) => clock.GetUtcNow() + Options.AttemptTimeout + TimeSpan.FromSeconds(2) < delivery.LeaseEnd;
+
+    /// <summary>Gives a claimed delivery back unattempted (its lease would end mid-attempt, or the process is stopping): due now, its attempt uncounted.</summary>
+    public async Task ReleaseAsync(Claimed delivery, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        var now = clock.GetUtcNow();
+        await db.WebhookDeliveries
+            .Where(d => d.OrgId == delivery.OrgId && d.Id == delivery.Id && d.Status == DeliveryStatus.Pending && d.Attempts == delivery.Attempt)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Attempts, d => d.Attempts - 1).SetProperty(d => d.NextAttemptAt, now), cancellationToken);
     }
 
     /// <summary>

@@ -5,32 +5,49 @@ using Microsoft.Extensions.Options;
 namespace ActivityFeed.Api.Webhooks;
 
 /// <summary>
-/// This process's share of webhook work: woken by every committed change (NOTIFY), by each attempt
-/// that ends, and by a poll for due retries, it turns new events into deliveries and starts due
-/// attempts, at most <see cref="WebhookOptions.MaxConcurrentAttemptsPerWebhook"/> per webhook and
-/// <see cref="WebhookOptions.MaxConcurrentAttempts"/> in all, so a slow receiver holds its own slots
-/// only. Writers never wait for any of it: they only append to the change log.
+/// This process's share of webhook work. Woken by every committed change (NOTIFY) it turns new
+/// events into deliveries; it claims due deliveries a batch per webhook (see
+/// <see cref="WebhookOptions.ClaimBatch"/>) and runs at most
+/// <see cref="WebhookOptions.MaxConcurrentAttemptsPerWebhook"/> attempts per webhook and
+/// <see cref="WebhookOptions.MaxConcurrentAttempts"/> in all, so a slow receiver holds only its own
+/// slots; when a webhook's batch runs low it claims more. A poll finds due retries and anything a
+/// lost notification hid. Writers never wait for any of it: they only append to the change log.
 /// </summary>
 public sealed class WebhookWorker(WebhookFanOut fanOut, WebhookSender sender, IOptions<WebhookOptions> options, ILogger<WebhookWorker> logger)
     : BackgroundService, IChangeObserver
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _gate = new();
-    private readonly Dictionary<WebhookSender.DueWebhook, int> _inFlight = [];
-    private int _inFlightTotal;
+    private readonly Dictionary<WebhookSender.DueWebhook, Lane> _lanes = [];
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentAttempts);
+    private int _claimed;
+    private int _logChanged = 1;
 
     private WebhookOptions Options => options.Value;
 
-    public void Wake() => _wake.Writer.TryWrite(true);
+    /// <summary>One webhook's claimed deliveries in this process, and its attempt slots.</summary>
+    private sealed class Lane(int slots)
+    {
+        public SemaphoreSlim Slots { get; } = new(slots);
+        public int Claimed { get; set; }
+    }
 
-    void IChangeObserver.Changed(string orgId) => Wake();
+    void IChangeObserver.Changed(string orgId) => LogChanged();
 
     void IChangeObserver.InboxChanged(string orgId, string userId)
     {
         // Inbox state is not a webhook event.
     }
 
-    void IChangeObserver.MayHaveMissed() => Wake();
+    void IChangeObserver.MayHaveMissed() => LogChanged();
+
+    private void LogChanged()
+    {
+        Volatile.Write(ref _logChanged, 1);
+        Wake();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,12 +56,22 @@ public sealed class WebhookWorker(WebhookFanOut fanOut, WebhookSender sender, IO
             return;
         }
 
+        var polled = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await FanOutAsync(stoppingToken);
-                await StartDueAttemptsAsync(stoppingToken);
+                if (polled)
+                {
+                    await sender.ExpireAsync(stoppingToken);
+                }
+
+                if (Interlocked.Exchange(ref _logChanged, 0) == 1 || polled)
+                {
+                    await FanOutAsync(stoppingToken);
+                }
+
+                await ClaimDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -61,10 +88,11 @@ public sealed class WebhookWorker(WebhookFanOut fanOut, WebhookSender sender, IO
             {
                 await _wake.Reader.WaitToReadAsync(poll.Token);
                 _wake.Reader.TryRead(out _);
+                polled = false;
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                // The poll: retries come due without anyone saying so.
+                polled = true; // retries come due without anyone saying so
             }
         }
     }
@@ -82,70 +110,141 @@ public sealed class WebhookWorker(WebhookFanOut fanOut, WebhookSender sender, IO
         }
     }
 
-    private async Task StartDueAttemptsAsync(CancellationToken cancellationToken)
+    private async Task ClaimDueAsync(CancellationToken cancellationToken)
     {
-        await sender.ExpireAsync(cancellationToken);
-        if (FreeSlots(null) == 0)
+        var maxClaimed = Options.MaxConcurrentAttempts * 4;
+        if (Volatile.Read(ref _claimed) >= maxClaimed)
         {
             return;
         }
 
         foreach (var webhook in await sender.DueAsync(100, cancellationToken))
         {
-            var free = FreeSlots(webhook);
-            if (free == 0)
-            {
-                continue;
-            }
-
-            var claimed = await sender.ClaimAsync(webhook, free, cancellationToken);
+            Lane lane;
+            int room;
             lock (_gate)
             {
-                _inFlight[webhook] = _inFlight.GetValueOrDefault(webhook) + claimed.Count;
-                _inFlightTotal += claimed.Count;
+                if (!_lanes.TryGetValue(webhook, out lane!))
+                {
+                    lane = _lanes[webhook] = new Lane(Options.MaxConcurrentAttemptsPerWebhook);
+                }
+
+                // Claim again only once what is claimed fits in the lane's slots: nothing waits long in a lease.
+                room = lane.Claimed > Options.MaxConcurrentAttemptsPerWebhook ? 0 : Math.Min(Options.ClaimBatch - lane.Claimed, maxClaimed - _claimed);
+                if (room <= 0)
+                {
+                    continue;
+                }
+
+                // Reserved before the claim, so the lane is not dropped while it runs.
+                lane.Claimed += room;
+                _claimed += room;
+            }
+
+            IReadOnlyList<WebhookSender.Claimed> claimed = [];
+            try
+            {
+                claimed = await sender.ClaimAsync(webhook, room, cancellationToken);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    lane.Claimed -= room - claimed.Count;
+                    _claimed -= room - claimed.Count;
+                    if (lane.Claimed == 0)
+                    {
+                        _lanes.Remove(webhook);
+                    }
+                }
             }
 
             foreach (var delivery in claimed)
             {
-                _ = Task.Run(() => AttemptAsync(webhook, delivery, cancellationToken), CancellationToken.None);
+                _ = Task.Run(() => RunAsync(webhook, lane, delivery, cancellationToken), CancellationToken.None);
             }
         }
     }
 
-    private async Task AttemptAsync(WebhookSender.DueWebhook webhook, WebhookSender.Claimed delivery, CancellationToken stopping)
+    private async Task RunAsync(WebhookSender.DueWebhook webhook, Lane lane, WebhookSender.Claimed delivery, CancellationToken stopping)
     {
+        var holdsLane = false;
+        var holdsSlot = false;
         try
         {
-            await sender.AttemptAsync(delivery, stopping);
+            await lane.Slots.WaitAsync(stopping);
+            holdsLane = true;
+            await _slots.WaitAsync(stopping);
+            holdsSlot = true;
+            if (sender.FitsInLease(delivery))
+            {
+                await sender.AttemptAsync(delivery, stopping);
+            }
+            else
+            {
+                await sender.ReleaseAsync(delivery, stopping);
+            }
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            if (!holdsSlot)
+            {
+                await ReleaseQuietlyAsync(delivery); // never started: hand it back rather than wait out the lease
+            }
+        }
+        catch (Exception exception)
         {
             // Recording the result failed (the database is away): the lease runs out and it is tried again.
-            logger.LogWarning(exception, "Recording webhook delivery {DeliveryId} failed", delivery.Id);
+            logger.LogWarning(exception, "Webhook delivery {DeliveryId}: recording its attempt failed", delivery.Id);
         }
         finally
         {
-            lock (_gate)
+            if (holdsSlot)
             {
-                if (--_inFlight[webhook] == 0)
-                {
-                    _inFlight.Remove(webhook);
-                }
-
-                _inFlightTotal--;
+                _slots.Release();
             }
 
-            Wake();
+            if (holdsLane)
+            {
+                lane.Slots.Release();
+            }
+
+            bool refill;
+            lock (_gate)
+            {
+                _claimed--;
+                lane.Claimed--;
+                refill = lane.Claimed == Options.MaxConcurrentAttemptsPerWebhook || lane.Claimed == 0;
+                if (lane.Claimed == 0)
+                {
+                    _lanes.Remove(webhook);
+                }
+            }
+
+            if (refill)
+            {
+                Wake();
+            }
         }
     }
 
-    /// <summary>Attempts that may start now: in all, or for one webhook.</summary>
-    private int FreeSlots(WebhookSender.DueWebhook? webhook)
+    private async Task ReleaseQuietlyAsync(WebhookSender.Claimed delivery)
     {
-        lock (_gate)
+        try
         {
-            var total = Math.Max(0, Options.MaxConcurrentAttempts - _inFlightTotal);
-            return webhook is null ? total : Math.Min(total, Math.Max(0, Options.MaxConcurrentAttemptsPerWebhook - _inFlight.GetValueOrDefault(webhook)));
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await sender.ReleaseAsync(delivery, bounded.Token);
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var id = delivery.Id;
+            logger.LogWarning(exception, "Webhook delivery {DeliveryId}: not handed back on shutdown; its lease will run out", id);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
     }
 }

@@ -20,8 +20,10 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         builder.HasOne<Webhook>().WithMany().HasForeignKey(d => new { d.OrgId, d.WebhookId }).OnDelete(DeleteBehavior.Cascade);
         // A webhook's deliveries, newest first (ids are ULIDs: time-ordered).
         builder.HasIndex(d => new { d.OrgId, d.WebhookId, d.Id });
-        // What is due, across orgs: only pending rows, so finished ones cost the index nothing.
-        builder.HasIndex(d => new { d.NextAttemptAt, d.OrgId, d.WebhookId }).HasFilter("status = 'pending'")
+        // What is due per webhook (the claim, and whether a webhook has any): only pending rows, so finished ones cost the index nothing.
+        builder.HasIndex(d => new { d.OrgId, d.WebhookId, d.NextAttemptAt }).HasFilter("status = 'pending'")
             .HasDatabaseName("ix_webhook_deliveries_due");
+        // Pending deliveries whose retry window closes (a webhook disabled for longer than it).
+        builder.HasIndex(d => d.GiveUpAt).HasFilter("status = 'pending'").HasDatabaseName("ix_webhook_deliveries_expiry");
     }
 }

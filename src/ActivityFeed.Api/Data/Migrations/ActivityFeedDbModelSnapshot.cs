@@ -1071,12 +1071,16 @@ namespace ActivityFeed.Api.Data.Migrations
                     b.HasKey("OrgId", "Id")
                         .HasName("pk_webhook_deliveries");
 
-                    b.HasIndex("NextAttemptAt", "OrgId", "WebhookId")
-                        .HasDatabaseName("ix_webhook_deliveries_due")
+                    b.HasIndex("GiveUpAt")
+                        .HasDatabaseName("ix_webhook_deliveries_expiry")
                         .HasFilter("status = 'pending'");
 
                     b.HasIndex("OrgId", "WebhookId", "Id")
                         .HasDatabaseName("ix_webhook_deliveries_org_id_webhook_id_id");
+
+                    b.HasIndex("OrgId", "WebhookId", "NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_due")
+                        .HasFilter("status = 'pending'");
 
                     b.ToTable("webhook_deliveries", (string)null);
                 });

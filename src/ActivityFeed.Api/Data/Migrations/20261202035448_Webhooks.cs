@@ -91,7 +91,13 @@ namespace ActivityFeed.Api.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_due",
                 table: "webhook_deliveries",
-                columns: new[] { "next_attempt_at", "org_id", "webhook_id" },
+                columns: new[] { "org_id", "webhook_id", "next_attempt_at" },
+                filter: "status = 'pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_expiry",
+                table: "webhook_deliveries",
+                column: "give_up_at",
                 filter: "status = 'pending'");
 
             migrationBuilder.CreateIndex(
