@@ -16,7 +16,7 @@ namespace ActivityFeed.Api.Webhooks;
 /// writes one delivery per match with the exact body to send, and moves the cursor. A crash before
 /// commit leaves the cursor where it was: events are turned into deliveries once, never lost.
 /// </summary>
-public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock)
+public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookFanOut> logger)
 {
     public const int BatchSize = 500;
 
@@ -68,6 +68,14 @@ public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookO
         if (cursor is null)
         {
             return (0, false);
+        }
+
+        var (_, sweptThrough) = await ChangeLog.PositionAsync(db, orgId, cancellationToken);
+        if (sweptThrough > cursor.Position)
+        {
+            // Only when no process delivered for longer than the log's retention (ActivityFeed:Streams:Retention).
+            logger.LogError("Org {OrgId}: change events {From} to {Through} were removed by retention before webhooks were sent for them; they are not delivered",
+                orgId, cursor.Position + 1, sweptThrough);
         }
 
         var events = await db.ChangeEvents.AsNoTracking()
