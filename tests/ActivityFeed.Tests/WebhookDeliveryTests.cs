@@ -87,6 +87,21 @@ public sealed class WebhookDeliveryTests(WebhookFactory api) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task ARedirectIsNotFollowedAndCountsAsAFailedAttempt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, _) => Task.FromResult(307));
+        var client = api.AdminClient();
+        var webhook = await client.CreateWebhookAsync(api.OrgId, new { url = receiver.Url, filters = new { contact_id = "c_redirect" } });
+        await client.CreateActivityAsync(api.OrgId, new { type = "call", contact_id = "c_redirect" });
+
+        var delivery = Assert.Single(await client.DeliveriesWhenAsync(api.OrgId, webhook.GetProperty("id").GetString()!,
+            d => d.Count == 1 && d[0].GetProperty("last_status_code").ValueKind == System.Text.Json.JsonValueKind.Number));
+        Assert.Equal(307, delivery.GetProperty("last_status_code").GetInt32());
+        Assert.Contains("redirects are not followed", delivery.GetProperty("last_error").GetString());
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task AWebhookWhoseFiltersDoNotMatchSendsNothing()
     {
         await using var filtered = await WebhookReceiver.StartAsync();

@@ -130,6 +130,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
             request.Headers.Add("webhook-signature", new StandardWebhook(delivery.Secret).Sign(delivery.EventId, timestamp, delivery.Payload));
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             status = (int)response.StatusCode;
+            await DrainAsync(response, timeout.Token);
             if (status is < 200 or > 299)
             {
                 error = status is >= 300 and < 400
@@ -156,6 +157,29 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         }
 
         await RecordAsync(delivery, status, error, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Reads (and drops) up to 64 KiB of the answer, so a keep-alive connection goes back to the
+    /// pool; a longer or slower body is cut off: only the status counts.
+    /// </summary>
+    private static async Task DrainAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[8192];
+            long read = 0;
+            int chunk;
+            while (read < 65536 && (chunk = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                read += chunk;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The status line already answered; the connection is simply not reused.
+        }
     }
 
     private async Task RecordAsync(Claimed delivery, int? status, string? error, CancellationToken cancellationToken)
