@@ -24,7 +24,7 @@ public sealed partial record SalesloftRequest(
     private static readonly string[] RangeFields = ["occurred_at", "updated_at"];
     private static readonly string[] RangeOperators = ["gt", "gte", "lt", "lte"];
 
-    [GeneratedRegex(@"^type\[([^\]]*)\](\[\])?$")]
+    [GeneratedRegex(@"^type\[([^\]]+)\](\[\])?$")]
     private static partial Regex TypeByResource();
 
     public static SalesloftRequest Parse(IQueryCollection query, out Dictionary<string, string[]> errors)
