@@ -127,7 +127,7 @@ public static partial class CrmApi
         await writer.DeleteAsync(SourceIds.OrgOf(http.User), id, http.RequestAborted) ? TypedResults.NoContent() : NotFound(id);
 
     /// <summary>Each activity with its first recipient and that user's read_at (a primary-key lookup per listed row).</summary>
-    private static IQueryable<CrmRow> WithFirstRecipient(ActivityFeedDb db, IQueryable<Activity> activities) =>
+    public static IQueryable<CrmRow> WithFirstRecipient(ActivityFeedDb db, IQueryable<Activity> activities) =>
         activities.Select(a => new CrmRow(a, a.Recipients.FirstOrDefault(),
             db.InboxItems.Where(i => i.OrgId == a.OrgId && i.UserId == a.Recipients.FirstOrDefault() && i.ActivityId == a.Id).Select(i => i.ReadAt).FirstOrDefault()));
 

@@ -54,10 +54,7 @@ public static partial class CrmApi
 
         var (orgId, userId) = (SourceIds.OrgOf(http.User), http.User.GetUserId()!);
         var cancellationToken = http.RequestAborted;
-        var matching = InboxQuery.Matching(db, orgId, userId, InboxStatus.All, request.Filters);
-        var (rows, hasMore) = await OffsetPage.FetchAsync(
-            InboxQuery.Page(matching, request.Filters, null).Select(i => new CrmRow(i.Activity!, i.UserId, i.ReadAt)),
-            request.Page, request.PerPage, cancellationToken);
+        var (rows, hasMore) = await OffsetPage.FetchAsync(UserRows(db, orgId, userId, request), request.Page, request.PerPage, cancellationToken);
 
         // "Visiting the index marks all read": what this page lists; the answer shows the state before.
         if (rows.Where(r => r.ReadAt is null).Select(r => r.Activity.Id).ToArray() is { Length: > 0 } unread)
@@ -131,6 +128,11 @@ public static partial class CrmApi
         await InboxSignal.NotifyAsync(db, orgId, userId, http.RequestAborted);
         return TypedResults.NoContent();
     }
+
+    /// <summary>The user's inbox (not archived) in the list's order, each item with its read_at.</summary>
+    public static IQueryable<CrmRow> UserRows(ActivityFeedDb db, string orgId, string userId, CrmListRequest request) =>
+        InboxQuery.Page(InboxQuery.Matching(db, orgId, userId, InboxStatus.All, request.Filters), request.Filters, null)
+            .Select(i => new CrmRow(i.Activity!, i.UserId, i.ReadAt));
 
     private static Task<CrmRow?> FindInInboxAsync(ActivityFeedDb db, HttpContext http, string id) =>
         InboxMarks.Item(db, SourceIds.OrgOf(http.User), http.User.GetUserId()!, id).AsNoTracking()

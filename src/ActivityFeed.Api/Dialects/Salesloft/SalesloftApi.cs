@@ -32,7 +32,20 @@ public static class SalesloftApi
         }
 
         var cancellationToken = http.RequestAborted;
-        var filtered = FeedQuery.Filtered(db, SourceIds.OrgOf(http.User), request.Filters);
+        var filtered = Filtered(db, SourceIds.OrgOf(http.User), request);
+        var (rows, hasMore) = await OffsetPage.FetchAsync(FeedQuery.Page(filtered, request.Filters, null), request.Page, request.PerPage, cancellationToken);
+        long? total = request.IncludePagingCounts ? await filtered.LongCountAsync(cancellationToken) : null;
+        var paging = new SalesloftPaging(request.PerPage, request.Page, hasMore ? request.Page + 1 : null, request.Page > 1 ? request.Page - 1 : null,
+            total is { } count ? OffsetPage.TotalPages(count, request.PerPage) : null, total);
+        return TypedResults.Ok(new SalesloftList(
+            new SalesloftMetadata(request.Filtering, paging, new SalesloftSorting(request.SortBy, request.SortDirection)),
+            rows.Select(SalesloftActivity.From).ToList()));
+    }
+
+    /// <summary>The feed query with Salesloft's resource and id conditions on top.</summary>
+    public static IQueryable<Activities.Activity> Filtered(ActivityFeedDb db, string orgId, SalesloftRequest request)
+    {
+        var filtered = FeedQuery.Filtered(db, orgId, request.Filters);
         if (request.Resource is { } resource)
         {
             filtered = filtered.Where(resource);
@@ -44,13 +57,7 @@ public static class SalesloftApi
             filtered = filtered.Where(a => ids.Contains(a.Id));
         }
 
-        var (rows, hasMore) = await OffsetPage.FetchAsync(FeedQuery.Page(filtered, request.Filters, null), request.Page, request.PerPage, cancellationToken);
-        long? total = request.IncludePagingCounts ? await filtered.LongCountAsync(cancellationToken) : null;
-        var paging = new SalesloftPaging(request.PerPage, request.Page, hasMore ? request.Page + 1 : null, request.Page > 1 ? request.Page - 1 : null,
-            total is { } count ? OffsetPage.TotalPages(count, request.PerPage) : null, total);
-        return TypedResults.Ok(new SalesloftList(
-            new SalesloftMetadata(request.Filtering, paging, new SalesloftSorting(request.SortBy, request.SortDirection)),
-            rows.Select(SalesloftActivity.From).ToList()));
+        return filtered;
     }
 
     private static readonly QueryParameter[] Parameters =
