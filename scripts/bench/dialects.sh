@@ -18,22 +18,29 @@ out=docs/benchmarks-dialects.generated.md
 source scripts/lib/postgres.sh
 
 ensure_local_cluster "${ACTIVITYFEED_PGDATA:-$root/.data/pg}" "$port"
-psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
-psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE $db" >/dev/null
+# BENCH_REUSE=1 measures again over the data and key of the previous run (no reload).
+reuse=${BENCH_REUSE:-0}
+if [ "$reuse" != 1 ]; then
+  psql -h 127.0.0.1 -p "$port" -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE $db" >/dev/null
+fi
 export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
 
 dotnet build src/ActivityFeed.Api -c Release -nologo -v quiet >&2
 bin="$root/src/ActivityFeed.Api/bin/Release/net10.0"
 server=(dotnet "$bin/ActivityFeed.Api.dll")
 "${server[@]}" migrate 2>/dev/null
-key=$("${server[@]}" bootstrap --org-name Bench --org-id bench 2>/dev/null | sed -E 's/.*"api_key":"([^"]+)".*/\1/')
-
-echo "loading $rows activities, their inbox items and sequence metadata..." >&2
-load_started=$(date +%s)
-psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -v rows="$rows" -f scripts/bench/load.sql
-psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -f scripts/bench/inbox-load.sql
-psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -f scripts/bench/dialects-load.sql
-load_seconds=$(( $(date +%s) - load_started ))
+load_seconds="(reused)"
+if [ "$reuse" != 1 ]; then
+  "${server[@]}" bootstrap --org-name Bench --org-id bench 2>/dev/null | sed -E 's/.*"api_key":"([^"]+)".*/\1/' > "$root/.data/dialects-bench.key"
+  echo "loading $rows activities, their inbox items and sequence metadata..." >&2
+  load_started=$(date +%s)
+  psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -v rows="$rows" -f scripts/bench/load.sql
+  psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -f scripts/bench/inbox-load.sql
+  psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q -f scripts/bench/dialects-load.sql
+  load_seconds="$(( $(date +%s) - load_started ))s"
+fi
+key=$(cat "$root/.data/dialects-bench.key")
 
 (cd "$bin" && exec dotnet ActivityFeed.Api.dll --urls "$url" >/dev/null 2>&1) &
 server_pid=$!
@@ -48,7 +55,7 @@ user_token=$(curl -sf -X POST -H "Authorization: Bearer $key" -H 'Content-Type: 
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, shared with other builds"
   echo "- PostgreSQL: $(psql -h 127.0.0.1 -p "$port" -U postgres -tAc 'SHOW server_version'), default settings; .NET: $(dotnet --version), Release build"
-  echo "- data: $rows activities in org \`bench\`, $(psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -tAc "SELECT count(*) FROM inbox_items") inbox items, $(psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -tAc "SELECT count(*) FROM activities WHERE metadata ? 'sequence_id'") rows with metadata.sequence_id (loaded in ${load_seconds}s with every index in place)"
+  echo "- data: $rows activities in org \`bench\`, $(psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -tAc "SELECT count(*) FROM inbox_items") inbox items, $(psql -h 127.0.0.1 -p "$port" -U postgres -d "$db" -tAc "SELECT count(*) FROM activities WHERE metadata ? 'sequence_id'") rows with metadata.sequence_id (loaded in ${load_seconds} with every index in place)"
   echo "- HTTP: sequential keep-alive GETs on loopback; per pair, 5 warm-ups each, then ${ROUNDS:-40} rounds alternating dialect and native request by request"
   echo
   python3 scripts/bench/dialects_report.py "$url" bench "$key" "$user_token" "$bin/ActivityFeed.Api.dll" "${ROUNDS:-40}"

@@ -38,7 +38,7 @@ pairs = [
     ("Salesloft, person c42", "/v2/activity_histories?per_page=25&resource_type=person&resource_id=c42", key, native + "&contact_id=c42", key),
     ("Salesloft, updated_at ASC", "/v2/activity_histories?per_page=25&sort_by=updated_at&sort_direction=ASC", key, native + "&sort_by=updated_at&sort_order=asc", key),
     ("Salesloft, counts, type=call", "/v2/activity_histories?per_page=25&type=call&include_paging_counts=true", key, native + "&type=call&include_total=true", key),
-    ("Topo, sequence_id=s_9 (totals)", "/v1/activities?size=25&sequence_id=s_9", key, native + "&sort_by=created_at&metadata.sequence_id=s_9&include_total=true", key),
+    ("Topo, sequence_id=s_6 (totals)", "/v1/activities?size=25&sequence_id=s_6", key, native + "&sort_by=created_at&metadata.sequence_id=s_6&include_total=true", key),
     ("Topo, MESSAGE+SENT (totals)", "/v1/activities?size=25&resource_type=MESSAGE&event_type=SENT", key, native + "&sort_by=created_at&type=message.sent&include_total=true", key),
     ("Topo, person c42 (totals)", "/v1/activities?size=25&person_id=c42", key, native + "&sort_by=created_at&contact_id=c42&include_total=true", key),
     ("Topo, org feed (totals of 1M)", "/v1/activities?size=25", key, native + "&sort_by=created_at&include_total=true", key),
@@ -77,7 +77,7 @@ def explain(query):
     return subprocess.run(command, capture_output=True, text=True, check=True, cwd=os.path.dirname(server_dll)).stdout.rstrip()
 
 
-for query in ("take=25&metadata.sequence_id=s_9", "take=25&type=message.sent&metadata.sequence_id=s_9", "take=25&sort_by=created_at&metadata.sequence_id=s_9"):
+for query in ("take=25&metadata.sequence_id=s_6", "take=25&type=message.sent&metadata.sequence_id=s_6", "take=25&sort_by=created_at&metadata.sequence_id=s_6"):
     print()
     print(f"## EXPLAIN ANALYZE of `{query}` over {sys.argv[2]}'s rows")
     print()
@@ -90,7 +90,7 @@ print("## metadata.sequence_id over HTTP")
 print()
 print("| path | rows | median ms | p95 ms |")
 print("| --- | --- | --- | --- |")
-for path in (native + "&metadata.sequence_id=s_9", native + "&type=message.sent&metadata.sequence_id=s_9", "/v1/activities?size=25&sequence_id=s_9"):
+for path in (native + "&metadata.sequence_id=s_6", native + "&type=message.sent&metadata.sequence_id=s_6", "/v1/activities?size=25&sequence_id=s_6"):
     get(path, key)
     times, rows = [], 0
     for _ in range(rounds):

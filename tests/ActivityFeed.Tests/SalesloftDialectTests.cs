@@ -191,12 +191,8 @@ public sealed class SalesloftDialectTests(ApiFactory api) : IClassFixture<ApiFac
     [InlineData("resource_type=deal", "resource_type")]
     [InlineData("resource_id=1", "resource_id")]
     [InlineData("user_guid=a%20b", "user_guid")]
-    public async Task ABadValueOfAKnownParameterIsAProblemNamingIt(string query, string parameter)
-    {
-        var response = await api.AdminClient().GetAsync($"{Path}?{query}", Cancel);
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
-    }
+    public Task ABadValueOfAKnownParameterIsAProblemNamingIt(string query, string parameter) =>
+        api.AdminClient().AssertBadParameterAsync($"{Path}?{query}", parameter);
 
     [Fact]
     public async Task TheOrgIsTheTokensAndATokenIsRequired()

@@ -146,12 +146,8 @@ public sealed class TopoDialectTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("created_at_after=yesterday", "created_at_after")]
     [InlineData("created_at_before=2026-01-01", "created_at_before")]
     [InlineData("person_id=a%20b", "person_id")]
-    public async Task ABadValueOfAKnownParameterIsAProblemNamingIt(string query, string parameter)
-    {
-        var response = await api.AdminClient().GetAsync($"{Path}?{query}", Cancel);
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
-    }
+    public Task ABadValueOfAKnownParameterIsAProblemNamingIt(string query, string parameter) =>
+        api.AdminClient().AssertBadParameterAsync($"{Path}?{query}", parameter);
 
     [Fact]
     public async Task AUserTokenReadsItsOrgsActivitiesAndNoTokenIsA401()

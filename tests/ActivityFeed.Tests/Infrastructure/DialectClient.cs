@@ -28,6 +28,13 @@ public static class DialectClient
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url) =>
         await (await client.GetAsync(url, Cancel)).ReadJsonAsync(HttpStatusCode.OK);
 
+    /// <summary>A 400 problem whose errors name <paramref name="parameter"/>.</summary>
+    public static async Task AssertBadParameterAsync(this HttpClient client, string url, string parameter)
+    {
+        var problem = await (await client.GetAsync(url, Cancel)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
     public static string[] Members(this JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
     public static void AssertMembers(this JsonElement element, params string[] expected) =>

@@ -23,12 +23,10 @@ public static partial class CrmApi
     private static void MapUserScope(IEndpointRouteBuilder routes)
     {
         // A user token holds activities:read only; its writes here change nothing but its own inbox state.
-        var user = routes.MapGroup(UserPath).WithTags("crm")
-            .RequireScope(Scopes.ActivitiesRead)
+        var user = routes.MapSourceGroup(UserPath, "crm")
             .AddEndpointFilter((context, next) => context.HttpContext.User.GetUserId() is not null
                 ? next(context)
-                : ValueTask.FromResult<object?>(Forbidden("The user scope takes a user token (POST /orgs/{org_id}/users/{user_id}/tokens); an org API key uses " + CompanyPath + ".")))
-            .ProducesValidationProblem();
+                : ValueTask.FromResult<object?>(Forbidden("The user scope takes a user token (POST /orgs/{org_id}/users/{user_id}/tokens); an org API key uses " + CompanyPath + ".")));
         user.MapGet("/", ListUserActivities).WithName(nameof(ListUserActivities))
             .WithSummary("CRM: list the user's activities")
             .WithDescription("The token user's inbox (not archived), newest `created_at` first. Listing marks the listed unread items read, and shows each as it was before. Unknown query parameters are ignored; a bad value of a known one is a 400.")
@@ -163,8 +161,8 @@ public static partial class CrmApi
     private static ProblemHttpResult ValidationFailure(IDictionary<string, string[]> errors, string? detail) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Detail = detail });
 
-    private static ValidationProblem Invalid(IDictionary<string, string[]> errors, string? detail = "One or more query parameters are invalid; see errors.") =>
-        TypedResults.ValidationProblem(errors, detail: detail);
+    private static ValidationProblem Invalid(IDictionary<string, string[]> errors, string? detail = null) =>
+        detail is null ? DialectRoutes.InvalidQuery(errors) : TypedResults.ValidationProblem(errors, detail: detail);
 
     private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: detail);
 

@@ -1,5 +1,4 @@
 using ActivityFeed.Api.Activities.Feeds;
-using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,9 +12,7 @@ public static class SalesloftApi
 {
     public static RouteGroupBuilder MapSalesloft(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v2").WithTags("salesloft")
-            .RequireScope(Scopes.ActivitiesRead)
-            .ProducesValidationProblem();
+        var group = routes.MapSourceGroup("/v2", "salesloft");
         group.MapGet("/activity_histories", ListActivityHistories).WithName(nameof(ListActivityHistories))
             .WithSummary("Salesloft: list past activities")
             .WithDescription("Salesloft's activity history over the token's org, in Salesloft's shape. `id` is `<type>-<activity id>`, `user_guid` the actor, the resource the contact (`person`) or else an `account`/`crm_opportunity` relation; `static_data` is the metadata's `static_data` member, `dynamic_data` the rest. Unknown query parameters are ignored; a bad value of a known one is a 400.")
@@ -28,7 +25,7 @@ public static class SalesloftApi
         var request = SalesloftRequest.Parse(http.Request.Query, out var errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.");
+            return DialectRoutes.InvalidQuery(errors);
         }
 
         var cancellationToken = http.RequestAborted;

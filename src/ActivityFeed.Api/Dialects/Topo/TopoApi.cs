@@ -1,5 +1,4 @@
 using ActivityFeed.Api.Activities.Feeds;
-using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,9 +12,7 @@ public static class TopoApi
 {
     public static RouteGroupBuilder MapTopo(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").WithTags("topo")
-            .RequireScope(Scopes.ActivitiesRead)
-            .ProducesValidationProblem();
+        var group = routes.MapSourceGroup("/v1", "topo");
         group.MapGet("/activities", ListTopoActivities).WithName(nameof(ListTopoActivities))
             .WithSummary("Topo: list activities")
             .WithDescription("Topo's activity list over the token's org, newest `created_at` first, in Topo's shape. `personId` is the contact; the other payload ids are the metadata members `organization_id`, `sequence_id`, `sequence_template_id`, `message_id`, `hot_lead_id`, `calendar_event_id`, `task_id`. `resource_type` + `event_type` select the type `<resource>.<event>` (lower case); either alone selects every type with that half. Unknown query parameters are ignored; a bad value of a known one is a 400.")
@@ -30,7 +27,7 @@ public static class TopoApi
         var (request, errors) = await TopoRequest.ParseAsync(http.Request.Query, db, orgId, cancellationToken);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.");
+            return DialectRoutes.InvalidQuery(errors);
         }
 
         var filtered = FeedQuery.Filtered(db, orgId, request.Filters);
