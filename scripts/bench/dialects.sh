@@ -45,7 +45,8 @@ key=$(cat "$root/.data/dialects-bench.key")
 (cd "$bin" && exec dotnet ActivityFeed.Api.dll --urls "$url" >/dev/null 2>&1) &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf "$url/health/ready" >/dev/null && break; sleep 1; done
+for _ in $(seq 1 180); do curl -sf "$url/health/ready" >/dev/null && break; sleep 1; done
+curl -sf "$url/health/ready" >/dev/null || { echo "the server did not become ready on $url" >&2; exit 1; }
 user_token=$(curl -sf -X POST -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d '{}' \
   "$url/orgs/bench/users/u_bench/tokens" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
