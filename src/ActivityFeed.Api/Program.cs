@@ -4,6 +4,9 @@ using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Cli;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Dialects.Crm;
+using ActivityFeed.Api.Dialects.Salesloft;
+using ActivityFeed.Api.Dialects.Topo;
 using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Health;
 using ActivityFeed.Api.Inbox;
@@ -62,6 +65,9 @@ app.MapStreams();
 app.MapWebhooks();
 app.MapActivityTypes();
 app.MapDirectory();
+app.MapSalesloft();
+app.MapTopo();
+app.MapCrm();
 
 if (app.Configuration.GetValue("ActivityFeed:MigrateOnStartup", true))
 {

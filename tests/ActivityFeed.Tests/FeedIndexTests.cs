@@ -107,7 +107,7 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
     /// 20,000 rows in which each filtered value is rare (about 1 in 100 or 200), as in a real org,
     /// so the planner's choice reflects a table worth indexing rather than one it would sort in memory.
     /// </summary>
-    private static async Task SeedAsync(ApiFactory api)
+    internal static async Task SeedAsync(ApiFactory api)
     {
         await SeedLock.WaitAsync(ActivityClient.Cancel);
         try

@@ -38,6 +38,21 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Empty(document["paths"]!["/health/live"]!["get"]!["security"]!.AsArray()); // explicitly public
     }
 
+    [Theory]
+    [InlineData("/v2/activity_histories", "get", "salesloft")]
+    [InlineData("/v1/activities", "get", "topo")]
+    [InlineData("/api/company/crm/v202506/activities", "post", "crm")]
+    [InlineData("/api/company/crm/v202506/activities/{id}", "patch", "crm")]
+    [InlineData("/api/user/crm/v202506/activities", "get", "crm")]
+    [InlineData("/api/user/crm/v202506/activities/{id}", "delete", "crm")]
+    public async Task SourceDialectOperationsAreTaggedBySource(string path, string method, string tag)
+    {
+        var document = JsonNode.Parse(await GeneratedDocumentAsync())!;
+        var operation = document["paths"]![path]![method]!;
+        Assert.Equal([tag], operation["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.NotNull(operation["security"]);
+    }
+
     [Fact]
     public async Task MetadataIsAOneOfDiscriminatedByTypeWithATypedVariantPerBuiltInType()
     {

@@ -1,9 +1,7 @@
-using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
 using ActivityFeed.Api.Directory;
-using ActivityFeed.Api.Inbox;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -117,80 +115,33 @@ public static class ActivitiesApi
         [FromRoute(Name = "org_id")] string orgId,
         [FromRoute(Name = "id")] string id,
         HttpContext http,
-        ActivityFeedDb db,
-        ActivityTypeCatalog catalog,
-        DescriptionSanitizer sanitizer,
+        ActivityWriter writer,
         DirectoryEnricher enricher,
-        TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var read = await MergePatchBody.ReadAsync(http, cancellationToken);
-        if (read.Unsupported is { } unsupported)
+        if (!PatchBody.IsJson(http.Request))
         {
-            return unsupported;
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
         }
 
-        if (read.Invalid is { } invalid)
+        var body = await PatchBody.ReadAsync(http.Request, cancellationToken);
+        if (body.Patch is not { } patch)
         {
-            return invalid;
+            return TypedResults.ValidationProblem(body.Errors!, detail: body.Detail);
         }
 
-        var patch = read.Patch!;
-        var memberErrors = ActivityPatch.CheckMembers(patch);
-        if (memberErrors.Count > 0)
+        return await writer.PatchAsync(orgId, id, patch, cancellationToken) switch
         {
-            return TypedResults.ValidationProblem(memberErrors, detail: "The patch has fields that cannot be changed or are malformed; see errors.");
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var activity = (await db.Activities
-            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
-            .ToListAsync(cancellationToken)).SingleOrDefault();
-        if (activity is null)
-        {
-            return ActivityNotFound(id);
-        }
-
-        var schemas = patch.ContainsKey("metadata")
-            ? await catalog.ResolveAsync(orgId, [activity.Type], cancellationToken)
-            : new Dictionary<string, MetadataSchema>();
-        var errors = ActivityPatch.Apply(activity, patch, type => schemas.GetValueOrDefault(type), sanitizer,
-            Timestamps.Truncate(clock.GetUtcNow()), out var changed);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, detail: "The patched activity would be invalid; see errors.");
-        }
-
-        if (changed)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await InboxDelivery.TouchAsync(db, activity, cancellationToken);
-            await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Updated, activity.Id), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken));
+            null => ActivityNotFound(id),
+            { Activity: { } activity } => TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken)),
+            var failed => TypedResults.ValidationProblem(failed.Errors!, detail: failed.Detail),
+        };
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteActivity(
-        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var activity = (await db.Activities
-            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
-            .AsNoTracking()
-            .ToListAsync(cancellationToken)).SingleOrDefault();
-        if (activity is null)
-        {
-            return ActivityNotFound(id);
-        }
-
-        await db.Activities.Where(a => a.OrgId == orgId && a.Id == id).ExecuteDeleteAsync(cancellationToken);
-        // The last state goes with the event, so a subscriber's filters can still be matched.
-        await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Deleted, id, ActivityMapping.Serialize(ActivityMapping.ToResponse(activity))), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityWriter writer, CancellationToken cancellationToken) =>
+        await writer.DeleteAsync(orgId, id, cancellationToken) ? TypedResults.NoContent() : ActivityNotFound(id);
 
     public static async Task<Ok<ErasureResponse>> EraseContactActivities(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "contact_id")] string contactId, ActivityFeedDb db, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ActivityFeed.Api.Activities.Idempotency;
 using ActivityFeed.Api.Activities.Types;
 using ActivityFeed.Api.Data;
@@ -22,6 +23,9 @@ public enum WriteStatus
     ReusedWithAnotherBody,
     InFlight,
 }
+
+/// <summary>The patched activity, or the errors (and a detail line) that stopped the patch.</summary>
+public sealed record PatchResult(Activity? Activity, IDictionary<string, string[]>? Errors, string? Detail);
 
 public sealed record WriteResult(WriteStatus Status, IReadOnlyList<ActivityResponse> Items, IDictionary<string, string[]>? Errors = null);
 
@@ -221,6 +225,68 @@ public sealed class ActivityWriter(
 
         return errors;
 
+    }
+
+    /// <summary>
+    /// Applies a merge patch under a row lock; the inbox copies of <c>updated_at</c> and the change
+    /// event follow in the same transaction. Null when the org has no such activity.
+    /// </summary>
+    public async Task<PatchResult?> PatchAsync(string orgId, string id, JsonObject patch, CancellationToken cancellationToken)
+    {
+        var memberErrors = ActivityPatch.CheckMembers(patch);
+        if (memberErrors.Count > 0)
+        {
+            return new PatchResult(null, memberErrors, "The patch has fields that cannot be changed or are malformed; see errors.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var activity = (await db.Activities
+            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (activity is null)
+        {
+            return null;
+        }
+
+        var schemas = patch.ContainsKey("metadata")
+            ? await catalog.ResolveAsync(orgId, [activity.Type], cancellationToken)
+            : new Dictionary<string, MetadataSchema>();
+        var errors = ActivityPatch.Apply(activity, patch, type => schemas.GetValueOrDefault(type), sanitizer,
+            Timestamps.Truncate(clock.GetUtcNow()), out var changed);
+        if (errors.Count > 0)
+        {
+            return new PatchResult(null, errors, "The patched activity would be invalid; see errors.");
+        }
+
+        if (changed)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await InboxDelivery.TouchAsync(db, activity, cancellationToken);
+            await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Updated, activity.Id), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PatchResult(activity, null, null);
+    }
+
+    /// <returns>False when the org has no such activity.</returns>
+    public async Task<bool> DeleteAsync(string orgId, string id, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var activity = (await db.Activities
+            .FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND id = {id} FOR UPDATE")
+            .AsNoTracking()
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (activity is null)
+        {
+            return false;
+        }
+
+        await db.Activities.Where(a => a.OrgId == orgId && a.Id == id).ExecuteDeleteAsync(cancellationToken);
+        // The last state goes with the event, so a subscriber's filters can still be matched.
+        await ChangeLog.RecordAsync(db, orgId, new Change(ChangeKinds.Deleted, id, ActivityMapping.Serialize(ActivityMapping.ToResponse(activity))), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     private async Task<WriteResult?> ReplayAsync(string orgId, string key, byte[] requestHash, CancellationToken cancellationToken)

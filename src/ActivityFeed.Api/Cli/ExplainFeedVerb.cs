@@ -18,7 +18,7 @@ public static class ExplainFeedVerb
         var errors = new Dictionary<string, string[]>();
         var take = values.Remove("take", out var takeText) && int.TryParse(takeText[0], out var t) ? t : PageRequest.DefaultTake;
         var filters = FeedFilters.Parse(values, errors);
-        foreach (var unknown in values.Keys.Where(k => !FeedFilters.BoundParameters.Contains(k)))
+        foreach (var unknown in values.Keys.Where(k => !FeedFilters.BoundParameters.Contains(k) && !FeedFilters.IsMetadataParameter(k)))
         {
             errors[unknown] = ["Unknown feed parameter."];
         }

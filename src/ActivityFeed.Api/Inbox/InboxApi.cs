@@ -106,7 +106,7 @@ public static class InboxApi
         var items = rows.Take(page.Take).ToList();
         if (markRead && items.Where(i => i.ReadAt is null).Select(i => i.Activity.Id).ToArray() is { Length: > 0 } unread)
         {
-            await Mark(services.Db.InboxItems.Where(i => i.OrgId == orgId && i.UserId == userId && unread.Contains(i.ActivityId)),
+            await InboxMarks.MarkAsync(services.Db.InboxItems.Where(i => i.OrgId == orgId && i.UserId == userId && unread.Contains(i.ActivityId)),
                 InboxAction.Read, Timestamps.Truncate(services.Clock.GetUtcNow()), cancellationToken);
             await InboxSignal.NotifyAsync(services.Db, orgId, userId, cancellationToken);
         }
@@ -201,7 +201,7 @@ public static class InboxApi
             return Invalid(errors);
         }
 
-        var updated = await Mark(targets, action, Timestamps.Truncate(clock.GetUtcNow()), http.RequestAborted);
+        var updated = await InboxMarks.MarkAsync(targets, action, Timestamps.Truncate(clock.GetUtcNow()), http.RequestAborted);
         if (updated > 0)
         {
             await InboxSignal.NotifyAsync(db, orgId, userId, http.RequestAborted); // live streams send new counts
@@ -209,19 +209,6 @@ public static class InboxApi
 
         return TypedResults.Ok(new InboxUpdatedResponse(updated));
     }
-
-    /// <summary>One set-based UPDATE; the condition keeps items already in the wanted state out, so the count is of real changes.</summary>
-    private static Task<int> Mark(IQueryable<InboxItem> items, InboxAction action, DateTimeOffset now, CancellationToken cancellationToken) => action switch
-    {
-        // Reading an item also marks it seen.
-        InboxAction.Read => items.Where(i => i.ReadAt == null || i.SeenAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ReadAt, i => i.ReadAt ?? now).SetProperty(i => i.SeenAt, i => i.SeenAt ?? now), cancellationToken),
-        InboxAction.Unread => items.Where(i => i.ReadAt != null).ExecuteUpdateAsync(s => s.SetProperty(i => i.ReadAt, (DateTimeOffset?)null), cancellationToken),
-        InboxAction.Seen => items.Where(i => i.SeenAt == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.SeenAt, now), cancellationToken),
-        InboxAction.Unseen => items.Where(i => i.SeenAt != null).ExecuteUpdateAsync(s => s.SetProperty(i => i.SeenAt, (DateTimeOffset?)null), cancellationToken),
-        InboxAction.Archive => items.Where(i => i.ArchivedAt == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.ArchivedAt, now), cancellationToken),
-        _ => items.Where(i => i.ArchivedAt != null).ExecuteUpdateAsync(s => s.SetProperty(i => i.ArchivedAt, (DateTimeOffset?)null), cancellationToken),
-    };
 
     /// <summary>The filters and tab of a counts or mark-all request (no paging).</summary>
     private static (InboxStatus Status, FeedFilters Filters) ParseFilters(HttpContext http, InboxStatus fallback, Dictionary<string, string[]> errors)

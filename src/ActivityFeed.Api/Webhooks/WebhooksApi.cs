@@ -112,18 +112,18 @@ public static class WebhooksApi
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "webhook_id")] string webhookId, HttpContext http, ActivityFeedDb db,
         WebhookAddressGuard guard, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var read = await MergePatchBody.ReadAsync(http, cancellationToken);
-        if (read.Unsupported is { } unsupported)
+        if (!PatchBody.IsJson(http.Request))
         {
-            return unsupported;
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: "PATCH takes a JSON merge patch: Content-Type application/merge-patch+json or application/json.");
         }
 
-        if (read.Invalid is { } invalid)
+        var body = await PatchBody.ReadAsync(http.Request, cancellationToken);
+        if (body.Patch is not { } patch)
         {
-            return invalid;
+            return TypedResults.ValidationProblem(body.Errors!, detail: body.Detail);
         }
 
-        var patch = read.Patch!;
         var errors = new Dictionary<string, string[]>();
         string? Text(string name) => patch[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         foreach (var (name, value) in patch)

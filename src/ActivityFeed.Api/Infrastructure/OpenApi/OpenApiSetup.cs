@@ -33,6 +33,9 @@ public static class OpenApiSetup
                     new() { Name = "Streams", Description = "Server-Sent Events of the org's feed and of a user's inbox, resumable with Last-Event-ID, across server processes." },
                     new() { Name = "Activity types", Description = "Built-in types and the org's own, each with the JSON Schema of its metadata." },
                     new() { Name = "Directory", Description = "Users, assistants, contacts, segments, broadcasts, tables and records that activities are enriched from." },
+                    new() { Name = "salesloft", Description = "Salesloft's activity history path and shape, over the token's org: a drop-in for clients written against Salesloft." },
+                    new() { Name = "topo", Description = "Topo's activity list path and shape, over the token's org." },
+                    new() { Name = "crm", Description = "The CRM seed's company scope (org keys) and user scope (user tokens: the user's inbox with read_at)." },
                 };
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -45,6 +48,7 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddDocumentTransformer<MetadataVariantsTransformer>();
+            options.AddSchemaTransformer<SourceIdSchemaTransformer>();
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;

@@ -31,7 +31,8 @@ public sealed record QueryParameter(
             : new OpenApiSchema { Type = Type, Format = Format };
         if (Enum is not null)
         {
-            schema.Enum = [.. Enum.Select(value => (JsonNode)JsonValue.Create(value))];
+            // An array parameter's values are its items'.
+            (schema.Items as OpenApiSchema ?? schema).Enum = [.. Enum.Select(value => (JsonNode)JsonValue.Create(value))];
         }
 
         if (Minimum is { } min)
