@@ -91,6 +91,10 @@ public static class FeedQuery
             _ => a => a.OccurredAt,
         }, a => a.Id, filters.Descending, after);
 
+    /// <summary>A page (<see cref="Page"/>, limited) as response rows with their directory entries, in one statement.</summary>
+    public static Task<List<ActivityRow>> PageRowsAsync(ActivityFeedDb db, IQueryable<Activity> page, CancellationToken cancellationToken) =>
+        ActivityRows.Enriched(db, page).ToListAsync(cancellationToken);
+
     /// <summary>
     /// Orders rows by (sort key, id) and keeps those after the cursor's row, as one row-value
     /// comparison <c>(sort, id) &lt; (@value, @id)</c> that an index on (…, sort, id) serves at any depth.
