@@ -97,7 +97,6 @@ public sealed class ActivityWriter(
 
                 newRequests.Add(requests[i]);
                 var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
-                db.Activities.Add(entity);
                 createdActivities.Add(entity);
                 items[i] = ActivityMapping.ToResponse(entity);
                 created++;
@@ -122,6 +121,16 @@ public sealed class ActivityWriter(
                         CreatedAt = now,
                         ExpiresAt = now + KeyLifetime,
                     });
+                }
+
+                // One row goes with the idempotency key in EF's one batch; more go in one COPY.
+                if (createdActivities is [var single])
+                {
+                    db.Activities.Add(single);
+                }
+                else if (createdActivities.Count > 1)
+                {
+                    await ActivityCopy.WriteAsync(db, createdActivities, cancellationToken);
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
