@@ -3,42 +3,13 @@ using ActivityFeed.Api.Data;
 namespace ActivityFeed.Api.Activities;
 
 /// <summary>
-/// The columns a response needs (not the request hash), with the directory entries of the actor,
-/// assistant, segment and broadcast joined in, so a page is one statement. A missing entry leaves
-/// its columns null: the response then shows the object with only its id.
+/// An activity with the columns a response needs (not the request hash) and the directory entries
+/// of its actor, assistant, segment and broadcast, joined in so that a page is one statement. A
+/// missing entry is null: the response then shows the object with only its id.
 /// </summary>
 public sealed class ActivityRow
 {
-    public required string Id { get; init; }
-    public required string Type { get; init; }
-    public DateTimeOffset OccurredAt { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
-    public string? ActorId { get; init; }
-    public string? AssistantId { get; init; }
-    public string? ContactId { get; init; }
-    public string? VisitorId { get; init; }
-    public string? CustomerId { get; init; }
-    public string? TableId { get; init; }
-    public string? RecordId { get; init; }
-    public string? SegmentId { get; init; }
-    public string? BroadcastId { get; init; }
-    public string? RelationType { get; init; }
-    public string? RelationId { get; init; }
-    public string? Title { get; init; }
-    public string? Description { get; init; }
-    public string? FormattedDescription { get; init; }
-    public string? Comment { get; init; }
-    public string? Note { get; init; }
-    public string? File { get; init; }
-    public string? Attachments { get; init; }
-    public string[] Tags { get; init; } = [];
-    public DateTimeOffset? PinnedAt { get; init; }
-    public string? Channel { get; init; }
-    public string[] Recipients { get; init; } = [];
-    public string? ExternalId { get; init; }
-    public string Metadata { get; init; } = "{}";
-
+    public required Activity Activity { get; init; }
     public Directory.User? Actor { get; init; }
     public Directory.Assistant? Assistant { get; init; }
     public Directory.Segment? Segment { get; init; }
@@ -58,13 +29,16 @@ public static class ActivityRows
             .LeftJoin(db.Segments, x => new { x.a.OrgId, Id = x.a.SegmentId }, g => new { g.OrgId, Id = (string?)g.Id }, (x, g) => new { x.a, x.u, x.s, g })
             .LeftJoin(db.Broadcasts, x => new { x.a.OrgId, Id = x.a.BroadcastId }, b => new { b.OrgId, Id = (string?)b.Id }, (x, b) => new ActivityRow
             {
-                Id = x.a.Id, Type = x.a.Type, OccurredAt = x.a.OccurredAt, CreatedAt = x.a.CreatedAt, UpdatedAt = x.a.UpdatedAt,
-                ActorId = x.a.ActorId, AssistantId = x.a.AssistantId, ContactId = x.a.ContactId, VisitorId = x.a.VisitorId,
-                CustomerId = x.a.CustomerId, TableId = x.a.TableId, RecordId = x.a.RecordId, SegmentId = x.a.SegmentId,
-                BroadcastId = x.a.BroadcastId, RelationType = x.a.RelationType, RelationId = x.a.RelationId, Title = x.a.Title,
-                Description = x.a.Description, FormattedDescription = x.a.FormattedDescription, Comment = x.a.Comment,
-                Note = x.a.Note, File = x.a.File, Attachments = x.a.Attachments, Tags = x.a.Tags, PinnedAt = x.a.PinnedAt,
-                Channel = x.a.Channel, Recipients = x.a.Recipients, ExternalId = x.a.ExternalId, Metadata = x.a.Metadata,
+                Activity = new Activity
+                {
+                    OrgId = x.a.OrgId, Id = x.a.Id, Type = x.a.Type, OccurredAt = x.a.OccurredAt, CreatedAt = x.a.CreatedAt, UpdatedAt = x.a.UpdatedAt,
+                    ActorId = x.a.ActorId, AssistantId = x.a.AssistantId, ContactId = x.a.ContactId, VisitorId = x.a.VisitorId,
+                    CustomerId = x.a.CustomerId, TableId = x.a.TableId, RecordId = x.a.RecordId, SegmentId = x.a.SegmentId,
+                    BroadcastId = x.a.BroadcastId, RelationType = x.a.RelationType, RelationId = x.a.RelationId, Title = x.a.Title,
+                    Description = x.a.Description, FormattedDescription = x.a.FormattedDescription, Comment = x.a.Comment,
+                    Note = x.a.Note, File = x.a.File, Attachments = x.a.Attachments, Tags = x.a.Tags, PinnedAt = x.a.PinnedAt,
+                    Channel = x.a.Channel, Recipients = x.a.Recipients, ExternalId = x.a.ExternalId, Metadata = x.a.Metadata,
+                },
                 Actor = x.u, Assistant = x.s, Segment = x.g, Broadcast = b,
             });
 }
