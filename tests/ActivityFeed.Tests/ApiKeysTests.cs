@@ -48,6 +48,20 @@ public sealed class ApiKeysTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task ARevokedKeyIsRefusedAtOnceEvenRightAfterItWasUsed()
+    {
+        var created = await (await api.AdminClient().PostAsJsonAsync(KeysPath, new { name = "soon revoked", scopes = new[] { "activities:read" } }, Cancel))
+            .ReadJsonAsync(HttpStatusCode.Created);
+        var client = api.ClientWithKey(created.GetProperty("key").GetString());
+        var feed = $"/orgs/{api.OrgId}/activities";
+        await (await client.GetAsync(feed, Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.AdminClient().DeleteAsync($"{KeysPath}/{created.GetProperty("id").GetString()}", Cancel)).StatusCode);
+
+        await (await client.GetAsync(feed, Cancel)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task ListPagesWithNextAndCountsWhenAsked()
     {
         var orgKeys = await api.CreateOrgAsync("Paging org");

@@ -105,10 +105,10 @@ public static class ActivitiesApi
     public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetActivity(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, DirectoryEnricher enricher, CancellationToken cancellationToken)
     {
-        var activity = await db.Activities.AsNoTracking().SingleOrDefaultAsync(a => a.OrgId == orgId && a.Id == id, cancellationToken);
-        return activity is null
+        var row = await ActivityRows.Enriched(db, db.Activities.AsNoTracking().Where(a => a.OrgId == orgId && a.Id == id)).SingleOrDefaultAsync(cancellationToken);
+        return row is null
             ? ActivityNotFound(id)
-            : TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken));
+            : TypedResults.Ok((await enricher.EnrichNoteUsersAsync(orgId, [ActivityMapping.ToResponse(row)], cancellationToken))[0]);
     }
 
     public static async Task<Results<Ok<ActivityResponse>, ValidationProblem, ProblemHttpResult>> PatchActivity(

@@ -62,16 +62,22 @@ public static class ActivityMapping
         };
     }
 
-    public static ActivityResponse ToResponse(Activity a)
+    public static ActivityResponse ToResponse(Activity a) => ToResponse(new ActivityRow { Activity = a });
+
+    /// <summary>A row as the response; the directory entries it carries fill the embedded objects (all but the note's user).</summary>
+    public static ActivityResponse ToResponse(ActivityRow row)
     {
+        var a = row.Activity;
         var note = a.Note is null ? null : JsonSerializer.Deserialize<StoredNote>(a.Note, Json);
         return new ActivityResponse(
             a.Id, a.Type, a.OccurredAt, a.CreatedAt, a.UpdatedAt,
-            a.ActorId is null ? null : new ActorObject(a.ActorId),
-            a.AssistantId is null ? null : new AssistantObject(a.AssistantId),
+            a.ActorId is null ? null : row.Actor is { } u ? new ActorObject(u.Id, u.Name, u.Email, u.Avatar, u.SeenAt) : new ActorObject(a.ActorId),
+            a.AssistantId is null ? null : row.Assistant is { } s ? new AssistantObject(s.Id, s.Name, s.AvatarUrl) : new AssistantObject(a.AssistantId),
             a.ContactId, a.VisitorId, a.CustomerId, a.TableId, a.RecordId,
-            a.SegmentId is null ? null : new SegmentObject(a.SegmentId),
-            a.BroadcastId is null ? null : new BroadcastObject(a.BroadcastId),
+            a.SegmentId is null ? null : row.Segment is { } g
+                ? new SegmentObject(g.Id, g.Name, g.Color, g.ContactsCount, DirectoryApi.Boards(g.Boards), g.CreatedAt, g.UpdatedAt)
+                : new SegmentObject(a.SegmentId),
+            a.BroadcastId is null ? null : row.Broadcast is { } b ? new BroadcastObject(b.Id, b.Name) : new BroadcastObject(a.BroadcastId),
             a.RelationType is null ? null : new Relation(a.RelationType, a.RelationId),
             a.Title, a.Description, a.FormattedDescription, a.Comment,
             note is null ? null : new NoteObject(note.Id, note.Content, a.ContactId, note.Attachments,

@@ -7,6 +7,7 @@ public static class AuthSetup
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

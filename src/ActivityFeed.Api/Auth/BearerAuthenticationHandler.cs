@@ -15,13 +15,11 @@ public sealed class BearerAuthenticationHandler(
     UrlEncoder encoder,
     ActivityFeedDb db,
     TimeProvider clock,
+    ApiKeyCache apiKeys,
     FailedAuthenticationLimit failedAuthentications)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
-
-    // last_used_at is a hint for operators, not an audit log: one write a minute per key is plenty.
-    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     // Per request, not per handler: the challenge may run on another instance than the authentication.
     private static readonly object FailureRecorded = new();
@@ -81,23 +79,34 @@ public sealed class BearerAuthenticationHandler(
         }
 
         var hash = Tokens.Hash(token);
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.OrgId == orgId && k.SecretHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Scopes, k.LastUsedAt })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var key = apiKeys.Find(orgId, hash);
         if (key is null)
         {
-            return AuthenticateResult.Fail("The token is unknown or revoked.");
+            // Read before the lookup, so a revocation that lands during it makes this entry stale.
+            var generation = apiKeys.Generation(orgId);
+            var row = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.OrgId == orgId && k.SecretHash == hash && k.RevokedAt == null)
+                .Select(k => new { k.Id, k.Scopes, k.LastUsedAt })
+                .SingleOrDefaultAsync(Context.RequestAborted);
+            if (row is null)
+            {
+                return AuthenticateResult.Fail("The token is unknown or revoked.");
+            }
+
+            key = new ApiKeyCache.Entry(orgId, row.Id, row.Scopes, generation, row.LastUsedAt);
+            apiKeys.Remember(hash, key);
         }
 
         var now = clock.GetUtcNow();
-        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
+        if (key.ClaimLastUsedWrite(now))
         {
-            await db.ApiKeys.Where(k => k.OrgId == orgId && k.Id == key.Id)
+            // Conditional, so several processes within the same minute write it once between them.
+            var stale = now - ApiKeyCache.LastUsedResolution;
+            await db.ApiKeys.Where(k => k.OrgId == orgId && k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < stale))
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
         }
 
-        var claims = new List<Claim> { new(AuthClaims.OrgId, orgId), new(AuthClaims.KeyId, key.Id) };
+        var claims = new List<Claim>(key.Scopes.Length + 2) { new(AuthClaims.OrgId, orgId), new(AuthClaims.KeyId, key.Id) };
         claims.AddRange(key.Scopes.Select(scope => new Claim(AuthClaims.Scope, scope)));
         return Success(claims);
     }

@@ -1,3 +1,4 @@
+using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Paging;
@@ -49,7 +50,7 @@ public static class ExplainFeedVerb
         }
 
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
-        var page = FeedQuery.Page(FeedQuery.Filtered(db, orgId, filters), filters, cursor).Take(take + 1);
+        var page = ActivityRows.Enriched(db, FeedQuery.Page(FeedQuery.Filtered(db, orgId, filters), filters, cursor).Take(take + 1));
         await db.Database.OpenConnectionAsync();
         await using var command = page.CreateDbCommand();
         command.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + command.CommandText;

@@ -9,8 +9,9 @@ namespace ActivityFeed.Api.Directory;
 /// <summary>
 /// Writes the embedded objects of new activities into the directory, inside the caller's
 /// transaction. Fields an object leaves out (or sends as null) keep their stored value; within one
-/// write, a later mention of the same id wins field by field. Rows are written kind by kind, each in
-/// id order, so concurrent writes naming the same entries lock them in one order and cannot deadlock.
+/// write, a later mention of the same id wins field by field. One statement per kind, kinds in a
+/// fixed order and rows in id order, so concurrent writes naming the same entries lock them in one
+/// order; a deadlock or serialization failure that still happens is retried by the writer.
 /// </summary>
 public static class DirectoryUpserts
 {
@@ -58,49 +59,74 @@ public static class DirectoryUpserts
             }
         }
 
-        foreach (var u in users.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
+        // One statement per kind, kinds in a fixed order, rows in ordinal id order (WITH ORDINALITY
+        // keeps the order the arrays give): concurrent writers take the row locks in one order.
+        if (users.Count > 0)
         {
+            var u = users.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
+            var (ids, names, emails, avatars, seen) = (u.Select(e => e.Id!).ToArray(), u.Select(e => e.Name).ToArray(),
+                u.Select(e => e.Email).ToArray(), u.Select(e => e.Avatar).ToArray(), u.Select(e => e.SeenAt).ToArray());
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO users (org_id, id, name, email, avatar, seen_at, created_at, updated_at)
-                VALUES ({orgId}, {u.Id}, {u.Name}, {u.Email}, {u.Avatar}, {u.SeenAt}, {now}, {now})
+                INSERT INTO users AS t (org_id, id, name, email, avatar, seen_at, created_at, updated_at)
+                SELECT {orgId}, e.id, e.name, e.email, e.avatar, e.seen_at, {now}, {now}
+                FROM unnest({ids}::text[], {names}::text[], {emails}::text[], {avatars}::text[], {seen}::timestamptz[])
+                     WITH ORDINALITY AS e(id, name, email, avatar, seen_at, ordinal)
+                ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
-                    name = COALESCE(excluded.name, users.name), email = COALESCE(excluded.email, users.email),
-                    avatar = COALESCE(excluded.avatar, users.avatar), seen_at = COALESCE(excluded.seen_at, users.seen_at),
+                    name = COALESCE(excluded.name, t.name), email = COALESCE(excluded.email, t.email),
+                    avatar = COALESCE(excluded.avatar, t.avatar), seen_at = COALESCE(excluded.seen_at, t.seen_at),
                     updated_at = excluded.updated_at
                 """, cancellationToken);
         }
 
-        foreach (var a in assistants.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
+        if (assistants.Count > 0)
         {
+            var a = assistants.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
+            var (ids, names, avatarUrls) = (a.Select(e => e.Id!).ToArray(), a.Select(e => e.Name).ToArray(), a.Select(e => e.AvatarUrl).ToArray());
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO assistants (org_id, id, name, avatar_url, created_at, updated_at)
-                VALUES ({orgId}, {a.Id}, {a.Name}, {a.AvatarUrl}, {now}, {now})
+                INSERT INTO assistants AS t (org_id, id, name, avatar_url, created_at, updated_at)
+                SELECT {orgId}, e.id, e.name, e.avatar_url, {now}, {now}
+                FROM unnest({ids}::text[], {names}::text[], {avatarUrls}::text[]) WITH ORDINALITY AS e(id, name, avatar_url, ordinal)
+                ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
-                    name = COALESCE(excluded.name, assistants.name), avatar_url = COALESCE(excluded.avatar_url, assistants.avatar_url),
+                    name = COALESCE(excluded.name, t.name), avatar_url = COALESCE(excluded.avatar_url, t.avatar_url),
                     updated_at = excluded.updated_at
                 """, cancellationToken);
         }
 
-        foreach (var s in segments.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
+        if (segments.Count > 0)
         {
-            var boards = s.Boards is null ? null : JsonSerializer.Serialize(s.Boards, Json);
+            var g = segments.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
+            var (ids, names, colors, counts) = (g.Select(e => e.Id!).ToArray(), g.Select(e => e.Name).ToArray(),
+                g.Select(e => e.Color).ToArray(), g.Select(e => e.ContactsCount).ToArray());
+            // Boards left out keep the stored boards: null here, and the update looks the input up again.
+            var boards = g.Select(e => e.Boards is null ? null : JsonSerializer.Serialize(e.Boards, Json)).ToArray();
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO segments (org_id, id, name, color, contacts_count, boards, created_at, updated_at)
-                VALUES ({orgId}, {s.Id}, {s.Name}, {s.Color}, {s.ContactsCount}, COALESCE({boards}::jsonb, '[]'::jsonb), {now}, {now})
+                WITH input AS (
+                    SELECT * FROM unnest({ids}::text[], {names}::text[], {colors}::text[], {counts}::integer[], {boards}::text[])
+                        WITH ORDINALITY AS e(id, name, color, contacts_count, boards, ordinal))
+                INSERT INTO segments AS t (org_id, id, name, color, contacts_count, boards, created_at, updated_at)
+                SELECT {orgId}, e.id, e.name, e.color, e.contacts_count, COALESCE(e.boards::jsonb, '[]'::jsonb), {now}, {now}
+                FROM input AS e
+                ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
-                    name = COALESCE(excluded.name, segments.name), color = COALESCE(excluded.color, segments.color),
-                    contacts_count = COALESCE(excluded.contacts_count, segments.contacts_count),
-                    boards = CASE WHEN {boards}::jsonb IS NULL THEN segments.boards ELSE excluded.boards END,
+                    name = COALESCE(excluded.name, t.name), color = COALESCE(excluded.color, t.color),
+                    contacts_count = COALESCE(excluded.contacts_count, t.contacts_count),
+                    boards = COALESCE((SELECT i.boards::jsonb FROM input AS i WHERE i.id = excluded.id), t.boards),
                     updated_at = excluded.updated_at
                 """, cancellationToken);
         }
 
-        foreach (var b in broadcasts.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal))
+        if (broadcasts.Count > 0)
         {
+            var b = broadcasts.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
+            var (ids, names) = (b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray());
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO broadcasts (org_id, id, name, created_at, updated_at)
-                VALUES ({orgId}, {b.Id}, {b.Name}, {now}, {now})
-                ON CONFLICT (org_id, id) DO UPDATE SET name = COALESCE(excluded.name, broadcasts.name), updated_at = excluded.updated_at
+                INSERT INTO broadcasts AS t (org_id, id, name, created_at, updated_at)
+                SELECT {orgId}, e.id, e.name, {now}, {now}
+                FROM unnest({ids}::text[], {names}::text[]) WITH ORDINALITY AS e(id, name, ordinal)
+                ORDER BY e.ordinal
+                ON CONFLICT (org_id, id) DO UPDATE SET name = COALESCE(excluded.name, t.name), updated_at = excluded.updated_at
                 """, cancellationToken);
         }
     }

@@ -79,7 +79,25 @@ public static class FeedQuery
 
         query = InRange(query, a => a.OccurredAt, filters.OccurredAt);
         query = InRange(query, a => a.CreatedAt, filters.CreatedAt);
+        query = OccurredBoundByCreated(db, orgId, query, filters);
         return InRange(query, a => a.UpdatedAt, filters.UpdatedAt);
+    }
+
+    /// <summary>
+    /// created_at ≤ X implies occurred_at ≤ X + the org's lead (<see cref="Orgs.Org.OccurredLead"/>).
+    /// Said outright, it lets a feed sorted by occurred_at start its index walk at that bound instead
+    /// of walking every newer row before the first old one (created_at and occurred_at move together).
+    /// </summary>
+    private static IQueryable<Activity> OccurredBoundByCreated(ActivityFeedDb db, string orgId, IQueryable<Activity> query, FeedFilters filters)
+    {
+        if (filters.SortBy != SortField.OccurredAt || (filters.CreatedAt.Lt ?? filters.CreatedAt.Lte) is not { } before)
+        {
+            return query;
+        }
+
+        var bound = new BoundHolder(filters.CreatedAt.Lte is { } lte && lte < before ? lte : before);
+        var lead = db.Orgs.Where(o => o.Id == orgId).Select(o => o.OccurredLead);
+        return query.Where(a => a.OccurredAt <= bound.Value + lead.Single());
     }
 
     /// <summary>The page: ordered by (sort column, id), after the cursor's row when there is one.</summary>
@@ -90,6 +108,10 @@ public static class FeedQuery
             SortField.UpdatedAt => a => a.UpdatedAt,
             _ => a => a.OccurredAt,
         }, a => a.Id, filters.Descending, after);
+
+    /// <summary>A page (<see cref="Page"/>, limited) as response rows with their directory entries, in one statement.</summary>
+    public static Task<List<ActivityRow>> PageRowsAsync(ActivityFeedDb db, IQueryable<Activity> page, CancellationToken cancellationToken) =>
+        ActivityRows.Enriched(db, page).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Orders rows by (sort key, id) and keeps those after the cursor's row, as one row-value

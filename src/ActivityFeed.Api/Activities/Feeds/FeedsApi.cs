@@ -64,11 +64,11 @@ public static class FeedsApi
             paged = paged.Skip(page.Offset);
         }
 
-        var rows = await paged.Take(page.Take + 1).ToListAsync(http.RequestAborted);
+        var rows = await FeedQuery.PageRowsAsync(services.Db, paged.Take(page.Take + 1), http.RequestAborted);
         long? total = page.IncludeTotal ? await filtered.LongCountAsync(http.RequestAborted) : null;
         var hasMore = rows.Count > page.Take;
-        var items = rows.Take(page.Take).ToList();
-        var enriched = await services.Enricher.EnrichAsync(orgId, items.Select(ActivityMapping.ToResponse).ToList(), http.RequestAborted);
+        var items = rows.Take(page.Take).Select(ActivityMapping.ToResponse).ToList();
+        var enriched = await services.Enricher.EnrichNoteUsersAsync(orgId, items, http.RequestAborted);
         return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, enriched, hasMore,
             a => (FeedQuery.SortValue(a, filters.SortBy), a.Id), total));
     }

@@ -13,5 +13,6 @@ public sealed class OrgConfiguration : IEntityTypeConfiguration<Org>
         builder.Property(o => o.Id).HasMaxLength(128);
         builder.Property(o => o.Name).HasMaxLength(200);
         builder.Property(o => o.CreatedAt).HasDefaultValueSql("now()");
+        builder.Property(o => o.OccurredLead).HasDefaultValueSql("interval '0'");
     }
 }

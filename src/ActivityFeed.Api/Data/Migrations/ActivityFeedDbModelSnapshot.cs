@@ -904,6 +904,12 @@ namespace ActivityFeed.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<TimeSpan>("OccurredLead")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("interval")
+                        .HasColumnName("occurred_lead")
+                        .HasDefaultValueSql("interval '0'");
+
                     b.HasKey("Id")
                         .HasName("pk_orgs");
 

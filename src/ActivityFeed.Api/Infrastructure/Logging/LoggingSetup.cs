@@ -23,8 +23,17 @@ public static class LoggingSetup
             .ReadFrom.Configuration(configuration)
             .ReadFrom.Services(provider)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null),
+            .WriteTo.ConsoleLines(toStandardError),
             preserveStaticLogger: true);
+
+    // The server's lines are written by a background thread, so no request waits on the console
+    // (there is a line per request); when the console falls 10,000 lines behind, writers wait rather
+    // than lines being lost, and the rest is flushed when the host stops. CLI verbs write to stderr
+    // synchronously, so their log lines come before their answer on stdout.
+    private static LoggerConfiguration ConsoleLines(this Serilog.Configuration.LoggerSinkConfiguration sinks, bool toStandardError) =>
+        toStandardError
+            ? sinks.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+            : sinks.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 10_000, blockWhenFull: true);
 
     /// <summary>Request logging that records the path but never the query string (stream endpoints take access_token there).</summary>
     public static IApplicationBuilder UseActivityFeedRequestLogging(this IApplicationBuilder app)
