@@ -11,8 +11,9 @@ check=""; [ "${1:-}" = "--check" ] && check=1
 ts_out=clients/typescript/src/generated
 cs_out=clients/csharp/ActivityFeed.Client/Generated
 if [ -n "$check" ]; then
-  scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
-  ts_target="$scratch/ts"; cs_target="$scratch/cs"
+  # As deep in the tree as the real output, so that kiota-lock.json's relative path to the document matches.
+  scratch="$root/clients/csharp/.generate-check"; rm -rf "$scratch"; trap 'rm -rf "$scratch"' EXIT
+  ts_target="$scratch/ts"; cs_target="$scratch/Generated"
 else
   ts_target="$root/$ts_out"; cs_target="$root/$cs_out"
 fi
