@@ -140,7 +140,7 @@ public sealed class GeneratedClientTests(ValidatedServer api) : IClassFixture<Va
     public async Task TheTypeScriptClientCreatesListsPagesAndReadsErrorsAndEveryAnswerMatchesTheDocument()
     {
         var mark = api.Proxy.Mark();
-        var package = Path.Combine(ValidatingProxy.RepositoryRoot(), "clients", "typescript");
+        var package = Path.Combine(LocalMachine.RepositoryRoot(), "clients", "typescript");
         Assert.True(Directory.Exists(Path.Combine(package, "node_modules")), "Run `npm ci` in clients/typescript first (scripts/test.sh does).");
         var start = new ProcessStartInfo("npm", ["test", "--silent"])
         {

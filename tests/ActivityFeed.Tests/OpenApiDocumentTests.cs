@@ -15,7 +15,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     public async Task CommittedDocumentEqualsTheGeneratedOne()
     {
         var generated = await GeneratedDocumentAsync();
-        var committedPath = Path.Combine(RepositoryRoot(), "openapi", "v1.json");
+        var committedPath = Path.Combine(LocalMachine.RepositoryRoot(), "openapi", "v1.json");
         if (Environment.GetEnvironmentVariable("ACTIVITYFEED_UPDATE_OPENAPI") == "1")
         {
             await File.WriteAllTextAsync(committedPath, generated, Cancel);
@@ -95,16 +95,5 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         // Stable formatting, so the committed copy diffs well in review.
         var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel));
         return node!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActivityFeed.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ActivityFeed.sln not found above the test binaries.");
     }
 }

@@ -11,20 +11,12 @@ namespace ActivityFeed.Tests;
 /// </summary>
 public sealed class SwaggerUiBrowserTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task SwaggerUiListsTheOperationsAndTryItOutWithABearerKeyListsTheFeed()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does).");
         await using var server = await ServerProcess.StartAsync(api.ConnectionString);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LocalMachine.LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
         var documentLoaded = page.WaitForResponseAsync(response => response.Url.EndsWith("/openapi/v1.json", StringComparison.Ordinal) && response.Status == 200);
         await page.GotoAsync($"{server.Url}/swagger");

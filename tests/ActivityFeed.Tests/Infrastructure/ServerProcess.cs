@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace ActivityFeed.Tests.Infrastructure;
 
@@ -25,7 +24,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string connectionString)
     {
         var dll = ServerDll();
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
@@ -119,13 +118,6 @@ public sealed class ServerProcess : IAsyncDisposable
         var root = testOutput[..testOutput.LastIndexOf($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}", StringComparison.Ordinal)];
         var dll = Path.Combine(root, "src", "ActivityFeed.Api", "bin", configuration, "net10.0", "ActivityFeed.Api.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the server first: {dll} is missing.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

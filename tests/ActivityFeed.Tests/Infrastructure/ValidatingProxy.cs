@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace ActivityFeed.Tests.Infrastructure;
@@ -27,14 +25,14 @@ public sealed partial class ValidatingProxy : IAsyncDisposable
 
     public static async Task<ValidatingProxy> StartAsync(string upstream)
     {
-        var root = RepositoryRoot();
+        var root = LocalMachine.RepositoryRoot();
         var prism = Path.Combine(root, "tools", "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
         if (!File.Exists(prism))
         {
             throw new FileNotFoundException($"Prism is missing: run `npm ci` in tools/ (scripts/test.sh does). {prism}");
         }
 
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var start = new ProcessStartInfo("node", [prism, "proxy", Path.Combine(root, "openapi", "v1.json"), upstream, "--errors", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -104,24 +102,6 @@ public sealed partial class ValidatingProxy : IAsyncDisposable
         {
             _log.Add(line);
         }
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActivityFeed.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ActivityFeed.sln not found above the test output.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
