@@ -18,12 +18,15 @@ public sealed class SwaggerUiBrowserTests(ApiFactory api) : IClassFixture<ApiFac
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LocalMachine.LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
+        // Swagger UI renders the whole document (hundreds of schemas) in the page; on a loaded
+        // machine that takes far longer than Playwright's 30 s default per step.
+        page.SetDefaultTimeout(180_000);
         var documentLoaded = page.WaitForResponseAsync(response => response.Url.EndsWith("/openapi/v1.json", StringComparison.Ordinal) && response.Status == 200);
         await page.GotoAsync($"{server.Url}/swagger");
         await documentLoaded;
 
         var list = page.Locator("#operations-Feeds-ListActivities");
-        await list.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await list.WaitForAsync();
         Assert.True(await page.Locator(".opblock").CountAsync() > 30);
         Assert.Contains("ActivityFeed API", await page.Locator(".info .title").InnerTextAsync(), StringComparison.Ordinal);
 

@@ -68,6 +68,31 @@ public sealed partial class ValidatingProxy : IAsyncDisposable
     public int Mark() => Lines(0).Count;
 
     /// <summary>
+    /// Waits until Prism has logged everything before now: its log reaches this process after the
+    /// answers do, so one more request (a marked liveness probe) goes through, and its end is awaited.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        var probe = $"/health/live?settled={Guid.NewGuid():N}";
+        using var http = new HttpClient { BaseAddress = new Uri(Url) };
+        (await http.GetAsync(probe, ActivityClient.Cancel)).EnsureSuccessStatusCode();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var lines = Lines(0);
+            var forwarded = lines.FindIndex(line => line.Contains(probe, StringComparison.Ordinal));
+            if (forwarded >= 0 && lines.Skip(forwarded).Any(line => line.Contains("Received forward response", StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            await Task.Delay(50, ActivityClient.Cancel);
+        }
+
+        throw new TimeoutException("Prism did not log the settling probe within 60 s.");
+    }
+
+    /// <summary>
     /// The answers Prism forwarded and validated since <paramref name="mark"/>, and every problem it
     /// logged: a violation (an error answer in place of the server's), a request it refused, a
     /// warning (e.g. a status code the document does not list for the operation), a failure.
@@ -75,7 +100,8 @@ public sealed partial class ValidatingProxy : IAsyncDisposable
     public (int Validated, IReadOnlyList<string> Problems) Since(int mark)
     {
         var lines = Lines(mark);
-        var validated = lines.Count(line => line.Contains("Received forward response", StringComparison.Ordinal));
+        // One per answer from the server (a 204's "Received forward response" line never comes).
+        var validated = lines.Count(line => line.Contains("The upstream call to", StringComparison.Ordinal) && line.Contains("has returned", StringComparison.Ordinal));
         var problems = lines.Where(line => ProblemLine().IsMatch(line)).ToList();
         return (validated, problems);
     }
