@@ -12,25 +12,18 @@ namespace ActivityFeed.Tests;
 /// </summary>
 public sealed class BrowserEventSourceTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     [Fact]
     public async Task AnEventSourceWithAnAccessTokenReceivesTheInboxAndTheFeed()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium package (scripts/test.sh does).");
         await using var server = await ServerProcess.StartAsync(api.ConnectionString);
         var admin = server.Client(api.AdminKey);
         var token = (await (await admin.PostAsJsonAsync($"/orgs/{api.OrgId}/users/u_browser/tokens", new { }, ActivityClient.Cancel))
             .ReadJsonAsync(HttpStatusCode.Created)).GetProperty("token").GetString()!;
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LocalMachine.LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"{server.Url}/health/live"); // same origin as the streams
 

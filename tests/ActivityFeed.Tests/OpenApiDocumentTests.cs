@@ -15,7 +15,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     public async Task CommittedDocumentEqualsTheGeneratedOne()
     {
         var generated = await GeneratedDocumentAsync();
-        var committedPath = Path.Combine(RepositoryRoot(), "openapi", "v1.json");
+        var committedPath = Path.Combine(LocalMachine.RepositoryRoot(), "openapi", "v1.json");
         if (Environment.GetEnvironmentVariable("ACTIVITYFEED_UPDATE_OPENAPI") == "1")
         {
             await File.WriteAllTextAsync(committedPath, generated, Cancel);
@@ -54,22 +54,45 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
-    public async Task MetadataIsAOneOfDiscriminatedByTypeWithATypedVariantPerBuiltInType()
+    public async Task ActivitiesAreAOneOfDiscriminatedByTheirTypeWithTypedMetadataPerBuiltInType()
     {
         var document = JsonNode.Parse(await GeneratedDocumentAsync())!;
         var schemas = document["components"]!["schemas"]!;
-        foreach (var owner in new[] { "ActivityResponse", "CreateActivityRequest" })
+        foreach (var owner in new[] { "ActivityResponse", "InboxItemResponse", "CreateActivityRequest" })
         {
-            var metadata = schemas[owner]!["properties"]!["metadata"]!;
-            Assert.True(metadata["oneOf"]!.AsArray().Count > 40);
-            Assert.Equal("type", metadata["discriminator"]!["propertyName"]!.GetValue<string>());
-            Assert.Equal("#/components/schemas/ContactUpdatedMetadata", metadata["discriminator"]!["mapping"]!["contact_updated"]!.GetValue<string>());
-            Assert.Equal("#/components/schemas/MessageSentMetadata", metadata["discriminator"]!["mapping"]!["message.sent"]!.GetValue<string>());
+            var union = schemas[owner]!;
+            Assert.True(union["oneOf"]!.AsArray().Count > 40);
+            Assert.Equal("type", union["discriminator"]!["propertyName"]!.GetValue<string>());
+            var contactUpdated = union["discriminator"]!["mapping"]!["contact_updated"]!.GetValue<string>();
+            Assert.Equal($"#/components/schemas/ContactUpdated{owner}", contactUpdated);
+            var members = schemas[contactUpdated.Split('/')[^1]]!["allOf"]![1]!;
+            Assert.Contains("type", members["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+            Assert.Equal("contact_updated", members["properties"]!["type"]!["const"]!.GetValue<string>());
+            Assert.Equal("#/components/schemas/ContactUpdatedMetadata", members["properties"]!["metadata"]!["$ref"]!.GetValue<string>());
         }
 
         Assert.Equal("array", schemas["ContactUpdatedMetadata"]!["properties"]!["changes"]!["type"]!.GetValue<string>());
         Assert.NotNull(schemas["SentEmailMetadata"]!["properties"]!["counts"]!["properties"]!["views"]);
         Assert.NotNull(schemas["OpportunityStageChangeMetadata"]!["properties"]!["from"]);
+    }
+
+    [Fact]
+    public async Task ProblemsDeclareTraceIdAndPatchBodiesRequireNothing()
+    {
+        var document = JsonNode.Parse(await GeneratedDocumentAsync())!;
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var problem in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            Assert.Equal("string", schemas[problem]!["properties"]!["trace_id"]!["type"]!.GetValue<string>());
+            Assert.Contains("trace_id", schemas[problem]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        }
+
+        Assert.Null(schemas["ActivityPatchRequest"]!["required"]);
+        Assert.Null(schemas["ActivityPatchRequest"]!["properties"]!["metadata"]!["oneOf"]);
+        var created = document["paths"]!["/orgs/{org_id}/activities"]!["post"]!["responses"]!["201"]!;
+        Assert.True(created["headers"]!["Location"]!["required"]!.GetValue<bool>());
+        var unauthorized = document["paths"]!["/orgs/{org_id}/activities"]!["get"]!["responses"]!["401"]!;
+        Assert.True(unauthorized["headers"]!["WWW-Authenticate"]!["required"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -87,16 +110,5 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         // Stable formatting, so the committed copy diffs well in review.
         var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel));
         return node!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActivityFeed.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ActivityFeed.sln not found above the test binaries.");
     }
 }

@@ -33,7 +33,8 @@ public static class ActivitiesApi
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/activities/{id}", GetActivity).WithName(nameof(GetActivity))
             .RequireScope(Scopes.ActivitiesRead)
-            .WithSummary("Get one activity");
+            .WithSummary("Get one activity")
+            .WithDescription("The activity as every read returns it, enriched from the directory as it is now; 404 when it does not exist in the org or was deleted.");
         group.MapPatch("/activities/{id}", PatchActivity).WithName(nameof(PatchActivity))
             .RequireScope(Scopes.ActivitiesWrite)
             .Accepts<ActivityPatchRequest>("application/merge-patch+json", "application/json")
@@ -42,7 +43,8 @@ public static class ActivitiesApi
             .ProducesProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         group.MapDelete("/activities/{id}", DeleteActivity).WithName(nameof(DeleteActivity))
             .RequireScope(Scopes.ActivitiesWrite)
-            .WithSummary("Delete an activity");
+            .WithSummary("Delete an activity")
+            .WithDescription("204; the activity leaves every feed and inbox. 404 when it does not exist in the org.");
         group.MapDelete("/contacts/{contact_id}/activities", EraseContactActivities).WithName(nameof(EraseContactActivities))
             .RequireScope(Scopes.ActivitiesWrite)
             .WithSummary("Erase every activity of a contact")

@@ -76,7 +76,8 @@ public static partial class DirectoryApi
             .WithDescription($"{resource.Description} 201 when created, 200 when replaced (every field is set as sent).");
         group.MapGet("/{id}", get)
             .WithName($"Get{resource.Singular}").RequireScope(Scopes.ActivitiesRead)
-            .WithSummary($"Get a {resource.Singular.ToLowerInvariant()}");
+            .WithSummary($"Get a {resource.Singular.ToLowerInvariant()}")
+            .WithDescription($"The {resource.Singular.ToLowerInvariant()} as stored; 404 when the org has none with this id.");
         group.MapDelete("/{id}", delete)
             .WithName($"Delete{resource.Singular}").RequireScope(Scopes.ActivitiesWrite)
             .WithSummary($"Delete a {resource.Singular.ToLowerInvariant()}")
@@ -84,7 +85,8 @@ public static partial class DirectoryApi
         group.MapGet("/", list)
             .WithName($"List{resource.Collection[..1].ToUpperInvariant()}{resource.Collection[1..]}").RequireScope(Scopes.ActivitiesRead)
             .WithQueryParameters(QueryParameter.Paging)
-            .WithSummary($"List {resource.Collection}, by id");
+            .WithSummary($"List {resource.Collection}, by id")
+            .WithDescription($"The org's {resource.Collection}, ordered by id, in the list envelope (offset or `next` paging).");
     }
 
     /// <summary>The named handlers of one collection; the resource is set once when it is mapped.</summary>

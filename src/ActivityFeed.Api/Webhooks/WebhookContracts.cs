@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace ActivityFeed.Api.Webhooks;
 
@@ -9,11 +8,11 @@ public sealed record CreateWebhookRequest(string? Url, string? Description = nul
 public sealed record WebhookPatchRequest(string? Url = null, string? Description = null, string[]? Events = null, JsonElement? Filters = null, bool? Disabled = null);
 
 public sealed record WebhookResponse(
-    string Id, string Url, string? Description, IReadOnlyList<string> Events, JsonObject Filters, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+    string Id, string Url, string? Description, IReadOnlyList<string> Events, IReadOnlyDictionary<string, JsonElement> Filters, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
 
 /// <summary>The only response that carries the signing secret.</summary>
 public sealed record CreatedWebhookResponse(
-    string Id, string Url, string? Description, IReadOnlyList<string> Events, JsonObject Filters, string Secret, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+    string Id, string Url, string? Description, IReadOnlyList<string> Events, IReadOnlyDictionary<string, JsonElement> Filters, string Secret, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
 
 public sealed record WebhookDeliveryResponse(
     string Id,

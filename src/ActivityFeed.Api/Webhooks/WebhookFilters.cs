@@ -97,7 +97,7 @@ public static class WebhookFilters
     }
 
     /// <summary>The stored filters as the API shows them: <c>type</c> and <c>tag</c> lists, <c>pinned</c> a boolean, metadata values as given (a list when several).</summary>
-    public static JsonObject Echo(string stored)
+    public static IReadOnlyDictionary<string, JsonElement> Echo(string stored)
     {
         var canonical = JsonSerializer.Deserialize<Dictionary<string, string>>(stored) ?? [];
         var echo = new JsonObject();
@@ -114,6 +114,6 @@ public static class WebhookFilters
             };
         }
 
-        return echo;
+        return echo.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ActivityFeed.Tests.Infrastructure;
 
@@ -34,7 +32,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             "or set ACTIVITYFEED_PG_BIN, or ACTIVITYFEED_TEST_DATABASE to a server you have.");
         var root = Path.Combine(Path.GetTempPath(), $"activityfeed-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var cluster = new LocalPostgresCluster(root, bin, FreePort());
+        var cluster = new LocalPostgresCluster(root, bin, LocalMachine.FreePort());
         if (Environment.IsPrivilegedProcess)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", root]);
@@ -111,12 +109,5 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var major) ? major : 0)
                 .FirstOrDefault()
             : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace ActivityFeed.Tests.Infrastructure;
 
@@ -26,7 +25,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = ServerDll();
-        var port = FreePort();
+        var port = LocalMachine.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
@@ -125,13 +124,6 @@ public sealed class ServerProcess : IAsyncDisposable
         var root = testOutput[..testOutput.LastIndexOf($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}", StringComparison.Ordinal)];
         var dll = Path.Combine(root, "src", "ActivityFeed.Api", "bin", configuration, "net10.0", "ActivityFeed.Api.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the server first: {dll} is missing.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>SIGKILL: no shutdown, nothing flushed or finished.</summary>

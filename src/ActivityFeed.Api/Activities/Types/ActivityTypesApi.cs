@@ -26,11 +26,13 @@ public static partial class ActivityTypesApi
             .WithDescription("The name matches `^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$` (up to 64) and is not a built-in type. `metadata_schema` is a JSON Schema that every activity of the type's `metadata` must satisfy. 201 when created, 200 when replaced.");
         group.MapGet("/{type}", GetActivityType).WithName(nameof(GetActivityType))
             .RequireScope(Scopes.ActivitiesRead)
-            .WithSummary("Get a built-in or custom activity type with its metadata schema");
+            .WithSummary("Get a built-in or custom activity type with its metadata schema")
+            .WithDescription("`metadata_schema` is the JSON Schema that the metadata of the type's activities is checked against; 404 for a type that is neither built in nor registered by the org.");
         group.MapGet("/", ListActivityTypes).WithName(nameof(ListActivityTypes))
             .RequireScope(Scopes.ActivitiesRead)
             .WithQueryParameters(QueryParameter.Paging)
-            .WithSummary("List built-in and custom activity types, by name");
+            .WithSummary("List built-in and custom activity types, by name")
+            .WithDescription("Every built-in type and the org's custom ones, ordered by name, in the list envelope (offset or `next` paging).");
         return group;
     }
 

@@ -31,7 +31,8 @@ public static partial class CrmApi
             .WithDescription("Newest `created_at` first. `user_id` and `read_at` are the first recipient's. Unknown query parameters are ignored; a bad value of a known one is a 400.")
             .WithQueryParameters(ListParameters);
         company.MapGet("/{id}", GetCompanyActivity).WithName(nameof(GetCompanyActivity)).RequireScope(Scopes.ActivitiesRead)
-            .WithSummary("CRM: get a company activity");
+            .WithSummary("CRM: get a company activity")
+            .WithDescription("One activity in the CRM item shape; `user_id` and `read_at` are the first recipient's. Another org's or an unknown id is a 404.");
         company.MapPost("/", CreateCompanyActivity).WithName(nameof(CreateCompanyActivity)).RequireScope(Scopes.ActivitiesWrite)
             .WithSummary("CRM: create an activity")
             .WithDescription("`slug` is the activity type (built in or registered). With `user_id` that user is the recipient, so it lands in their inbox and notifies them (inbox stream, webhooks).");
@@ -40,7 +41,8 @@ public static partial class CrmApi
             .WithSummary("CRM: update an activity")
             .WithDescription("Changes `title`, `description`, `formatted_description`. `read_at` is a user's state: PATCH it on the user scope (here it is a 400).");
         company.MapDelete("/{id}", DeleteCompanyActivity).WithName(nameof(DeleteCompanyActivity)).RequireScope(Scopes.ActivitiesWrite)
-            .WithSummary("CRM: delete an activity");
+            .WithSummary("CRM: delete an activity")
+            .WithDescription("Deletes the activity for everyone (its inbox items go with it); 204.");
 
         MapUserScope(routes);
         return routes;

@@ -31,7 +31,8 @@ public static partial class CrmApi
             .WithDescription("The token user's inbox (not archived), newest `created_at` first. Listing marks the listed unread items read, and shows each as it was before. Unknown query parameters are ignored; a bad value of a known one is a 400.")
             .WithQueryParameters(ListParameters);
         user.MapGet("/{id}", GetUserActivity).WithName(nameof(GetUserActivity))
-            .WithSummary("CRM: get one of the user's activities");
+            .WithSummary("CRM: get one of the user's activities")
+            .WithDescription("One item of the token user's inbox with its `read_at`; reading it does not mark it read (listing does). Not a recipient: 404.");
         user.MapPatch("/{id}", PatchUserActivity).WithName(nameof(PatchUserActivity))
             .Accepts<CrmPatchRequest>("application/merge-patch+json", "application/json")
             .WithSummary("CRM: mark one of the user's activities read or unread")

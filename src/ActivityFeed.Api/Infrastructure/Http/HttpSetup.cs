@@ -20,6 +20,9 @@ public static class HttpSetup
         {
             options.SwaggerEndpoint("/openapi/v1.json", "ActivityFeed API v1");
             options.RoutePrefix = "swagger";
+            // The document names the README's address as its server; "Try it out" goes to the server the UI came from.
+            options.UseRequestInterceptor(
+                $"(request) => {{ const documented = '{OpenApi.OpenApiSetup.DocumentedServer}'; if (request.url.startsWith(documented)) {{ request.url = window.location.origin + request.url.slice(documented.length); }} return request; }}");
         });
         return app;
     }
