@@ -35,6 +35,9 @@ results=$(mktemp -d)
 # The generated-client walks record how many answers the validating proxy checked.
 export ACTIVITYFEED_VALIDATION_REPORT="$results/validated.txt"
 : > "$ACTIVITYFEED_VALIDATION_REPORT"
+# The adversarial suites (cross-tenant probes, generated bad input, faults) record their counts.
+export ACTIVITYFEED_SECURITY_REPORT="$results/security.txt"
+: > "$ACTIVITYFEED_SECURITY_REPORT"
 set +e
 dotnet test ActivityFeed.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" 2>&1 | tee "$results/console.txt"
 test_status=${PIPESTATUS[0]}
@@ -66,6 +69,9 @@ echo "== generated clients against a live server, every answer validated against
 cat "$ACTIVITYFEED_VALIDATION_REPORT"
 [ "$(grep -c 'responses validated' "$ACTIVITYFEED_VALIDATION_REPORT")" -eq 2 ] \
   || { echo "The C# and TypeScript walks did not both report their validated answers."; exit 1; }
+
+echo "== adversarial suites (docs/security.md quotes these counts)"
+if [ -s "$ACTIVITYFEED_SECURITY_REPORT" ]; then cat "$ACTIVITYFEED_SECURITY_REPORT"; else echo "no adversarial suite reported"; fi
 
 echo "== OpenAPI lint (Redocly, Spectral) and the committed generated clients"
 (cd tools && npm run --silent lint:openapi && npm run --silent lint:spectral)
