@@ -23,7 +23,7 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
 
     public async ValueTask InitializeAsync()
     {
-        _connectionString = await server.CreateDatabaseAsync();
+        _connectionString = await CreateDatabaseAsync();
         var org = await CreateOrgAsync("Test org");
         OrgId = org.OrgId;
         AdminKey = org.ApiKey;
@@ -50,6 +50,11 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
 
     public HttpClient AdminClient() => ClientWithKey(AdminKey);
 
+    /// <summary>This class's database: a clone of the run's migrated template unless a derived fixture brings its own.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => server.CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync(string connectionString) => server.DropDatabaseAsync(connectionString);
+
     /// <summary>Configuration a derived fixture sets on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
@@ -72,7 +77,7 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await server.DropDatabaseAsync(_connectionString);
+        await DropDatabaseAsync(_connectionString);
         GC.SuppressFinalize(this);
     }
 }

@@ -39,11 +39,20 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         await cluster.RunServerToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
-        // Durability settings off: the cluster lives for one test run.
-        var serverOptions = $"-p {cluster.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off " +
-                            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
-        await cluster.RunServerToolAsync("pg_ctl", ["-D", cluster.DataDirectory, "-o", serverOptions, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"]);
+        await cluster.StartServerAsync();
         return cluster;
+    }
+
+    /// <summary>Stops the server as an operator would (<c>pg_ctl stop -m fast</c>: sessions are ended, work in flight rolled back).</summary>
+    public Task StopServerAsync() => RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"]);
+
+    /// <summary>Starts the server again on the same port and data (after <see cref="StopServerAsync"/>).</summary>
+    public Task StartServerAsync()
+    {
+        // Durability settings off: the cluster lives for one test run.
+        var serverOptions = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off " +
+                            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400";
+        return RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-o", serverOptions, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start"]);
     }
 
     public async ValueTask DisposeAsync()

@@ -45,15 +45,18 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         await ExecuteAsync($"CREATE DATABASE \"{_templateName}\"");
-        var templateConnection = WithDatabase(_templateName);
-        await using (var db = new ActivityFeedDb(new DbContextOptionsBuilder<ActivityFeedDb>()
-                         .UseNpgsql(templateConnection).UseSnakeCaseNamingConvention().Options))
-        {
-            await db.Database.MigrateAsync();
-        }
+        await MigrateAsync(WithDatabase(_templateName));
 
         // A template cannot be cloned while anyone is connected to it.
         NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Applies every migration to the database the connection string names.</summary>
+    public static async Task MigrateAsync(string connectionString)
+    {
+        await using var db = new ActivityFeedDb(new DbContextOptionsBuilder<ActivityFeedDb>()
+            .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
+        await db.Database.MigrateAsync();
     }
 
     /// <summary>A fresh, migrated database; returns its connection string.</summary>

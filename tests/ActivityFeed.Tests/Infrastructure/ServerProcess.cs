@@ -109,7 +109,7 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (_output)
         {
             _output.Enqueue(line);
-            if (_output.Count > 200)
+            if (_output.Count > 2000)
             {
                 _output.Dequeue();
             }

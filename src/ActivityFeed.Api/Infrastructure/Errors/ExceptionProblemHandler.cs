@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace ActivityFeed.Api.Infrastructure.Errors;
 
@@ -18,13 +16,7 @@ public sealed class ExceptionProblemHandler(ILogger<ExceptionProblemHandler> log
         var answer = exception switch
         {
             BadHttpRequestException bad => FromBadRequest(httpContext, bad),
-            DbUpdateException { InnerException: PostgresException pg } => PostgresErrors.Map(pg),
-            PostgresException pg => PostgresErrors.Map(pg),
-            NpgsqlException or TimeoutException => PostgresErrors.Unavailable,
-            // EF wraps failures it deems transient (too many connections, a dropped connection) this way.
-            InvalidOperationException { InnerException: PostgresException pg } => PostgresErrors.Map(pg),
-            InvalidOperationException { InnerException: NpgsqlException or TimeoutException } => PostgresErrors.Unavailable,
-            _ => null,
+            _ => PostgresErrors.FromException(exception),
         };
         if (answer is null)
         {

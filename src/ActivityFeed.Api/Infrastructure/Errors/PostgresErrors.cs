@@ -8,6 +8,33 @@ public static class PostgresErrors
     public static readonly ProblemAnswer Unavailable =
         new(503, "The database is unavailable or overloaded; retry shortly.", RetryAfterSeconds: 1);
 
+    /// <summary>
+    /// What a failure wrapped anywhere in <paramref name="exception"/> means for the client: EF and
+    /// Npgsql wrap the database's errors (a failed save, a transient failure, a broken connection)
+    /// at different depths. A database error decides; else a lost connection or a timeout is a 503.
+    /// Null when no database failure is inside.
+    /// </summary>
+    public static ProblemAnswer? FromException(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException pg)
+            {
+                return Map(pg);
+            }
+        }
+
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException or TimeoutException)
+            {
+                return Unavailable;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Null for errors that are our bugs: those stay 500s and are logged.</summary>
     public static ProblemAnswer? Map(PostgresException exception) => exception.SqlState switch
     {
