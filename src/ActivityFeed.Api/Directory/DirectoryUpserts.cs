@@ -2,7 +2,7 @@ using System.Text.Json;
 using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Json;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ActivityFeed.Api.Directory;
 
@@ -17,7 +17,8 @@ public static class DirectoryUpserts
 {
     private static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
-    public static async Task ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<CreateActivityRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The stored entries, as the embedded objects a response shows.</returns>
+    public static async Task<KnownEntries> ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<CreateActivityRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var users = new Dictionary<string, ActorInput>(StringComparer.Ordinal);
         var assistants = new Dictionary<string, AssistantInput>(StringComparer.Ordinal);
@@ -61,52 +62,51 @@ public static class DirectoryUpserts
 
         // One statement per kind, kinds in a fixed order, rows in ordinal id order (WITH ORDINALITY
         // keeps the order the arrays give): concurrent writers take the row locks in one order.
+        // All kinds go in one round trip, and each returns its stored rows.
+        var commands = new List<NpgsqlBatchCommand>();
         if (users.Count > 0)
         {
             var u = users.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, emails, avatars, seen) = (u.Select(e => e.Id!).ToArray(), u.Select(e => e.Name).ToArray(),
-                u.Select(e => e.Email).ToArray(), u.Select(e => e.Avatar).ToArray(), u.Select(e => e.SeenAt).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add(SqlBatch.Command("""
                 INSERT INTO users AS t (org_id, id, name, email, avatar, seen_at, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.email, e.avatar, e.seen_at, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[], {emails}::text[], {avatars}::text[], {seen}::timestamptz[])
+                SELECT $1, e.id, e.name, e.email, e.avatar, e.seen_at, $2, $2
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
                      WITH ORDINALITY AS e(id, name, email, avatar, seen_at, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
                     name = COALESCE(excluded.name, t.name), email = COALESCE(excluded.email, t.email),
                     avatar = COALESCE(excluded.avatar, t.avatar), seen_at = COALESCE(excluded.seen_at, t.seen_at),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.email, t.avatar, t.seen_at
+                """, orgId, now, u.Select(e => e.Id!).ToArray(), u.Select(e => e.Name).ToArray(), u.Select(e => e.Email).ToArray(),
+                u.Select(e => e.Avatar).ToArray(), u.Select(e => e.SeenAt).ToArray()));
         }
 
         if (assistants.Count > 0)
         {
             var a = assistants.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, avatarUrls) = (a.Select(e => e.Id!).ToArray(), a.Select(e => e.Name).ToArray(), a.Select(e => e.AvatarUrl).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add(SqlBatch.Command("""
                 INSERT INTO assistants AS t (org_id, id, name, avatar_url, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.avatar_url, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[], {avatarUrls}::text[]) WITH ORDINALITY AS e(id, name, avatar_url, ordinal)
+                SELECT $1, e.id, e.name, e.avatar_url, $2, $2
+                FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, name, avatar_url, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
                     name = COALESCE(excluded.name, t.name), avatar_url = COALESCE(excluded.avatar_url, t.avatar_url),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.avatar_url
+                """, orgId, now, a.Select(e => e.Id!).ToArray(), a.Select(e => e.Name).ToArray(), a.Select(e => e.AvatarUrl).ToArray()));
         }
 
         if (segments.Count > 0)
         {
             var g = segments.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, colors, counts) = (g.Select(e => e.Id!).ToArray(), g.Select(e => e.Name).ToArray(),
-                g.Select(e => e.Color).ToArray(), g.Select(e => e.ContactsCount).ToArray());
             // Boards left out keep the stored boards: null here, and the update looks the input up again.
-            var boards = g.Select(e => e.Boards is null ? null : JsonSerializer.Serialize(e.Boards, Json)).ToArray();
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add(SqlBatch.Command("""
                 WITH input AS (
-                    SELECT * FROM unnest({ids}::text[], {names}::text[], {colors}::text[], {counts}::integer[], {boards}::text[])
+                    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::text[])
                         WITH ORDINALITY AS e(id, name, color, contacts_count, boards, ordinal))
                 INSERT INTO segments AS t (org_id, id, name, color, contacts_count, boards, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.color, e.contacts_count, COALESCE(e.boards::jsonb, '[]'::jsonb), {now}, {now}
+                SELECT $1, e.id, e.name, e.color, e.contacts_count, COALESCE(e.boards::jsonb, '[]'::jsonb), $2, $2
                 FROM input AS e
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
@@ -114,21 +114,64 @@ public static class DirectoryUpserts
                     contacts_count = COALESCE(excluded.contacts_count, t.contacts_count),
                     boards = COALESCE((SELECT i.boards::jsonb FROM input AS i WHERE i.id = excluded.id), t.boards),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.color, t.contacts_count, t.boards::text, t.created_at, t.updated_at
+                """, orgId, now, g.Select(e => e.Id!).ToArray(), g.Select(e => e.Name).ToArray(), g.Select(e => e.Color).ToArray(),
+                g.Select(e => e.ContactsCount).ToArray(), g.Select(e => e.Boards is null ? null : JsonSerializer.Serialize(e.Boards, Json)).ToArray()));
         }
 
         if (broadcasts.Count > 0)
         {
             var b = broadcasts.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names) = (b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add(SqlBatch.Command("""
                 INSERT INTO broadcasts AS t (org_id, id, name, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[]) WITH ORDINALITY AS e(id, name, ordinal)
+                SELECT $1, e.id, e.name, $2, $2
+                FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS e(id, name, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET name = COALESCE(excluded.name, t.name), updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name
+                """, orgId, now, b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray()));
         }
+
+        if (commands.Count == 0)
+        {
+            return KnownEntries.None;
+        }
+
+        var storedUsers = new Dictionary<string, ActorObject>(StringComparer.Ordinal);
+        var storedAssistants = new Dictionary<string, AssistantObject>(StringComparer.Ordinal);
+        var storedSegments = new Dictionary<string, SegmentObject>(StringComparer.Ordinal);
+        var storedBroadcasts = new Dictionary<string, BroadcastObject>(StringComparer.Ordinal);
+        await using var batch = SqlBatch.Create(db, commands);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Result sets come in the order of the commands: the kinds that had entries, in the fixed order.
+        foreach (var kind in new[] { users.Count, assistants.Count, segments.Count, broadcasts.Count }.Select((count, kind) => (count, kind)).Where(k => k.count > 0).Select(k => k.kind))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+                switch (kind)
+                {
+                    case 0:
+                        storedUsers[id] = new ActorObject(id, Text(1), Text(2), Text(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+                        break;
+                    case 1:
+                        storedAssistants[id] = new AssistantObject(id, Text(1), Text(2));
+                        break;
+                    case 2:
+                        storedSegments[id] = new SegmentObject(id, Text(1), Text(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                            DirectoryApi.Boards(reader.GetString(4)), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6));
+                        break;
+                    default:
+                        storedBroadcasts[id] = new BroadcastObject(id, Text(1));
+                        break;
+                }
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return new KnownEntries(storedUsers, storedAssistants, storedSegments, storedBroadcasts);
     }
 
     private static JsonSerializerOptions CreateJsonOptions()
