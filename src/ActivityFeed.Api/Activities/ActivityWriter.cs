@@ -106,16 +106,11 @@ public sealed class ActivityWriter(
                     items[i] = ActivityMapping.ToResponse(entity);
                 }
 
-                // The rows locks that every write of an org or of a busy actor contends for (directory
-                // entries, then the recipients' counters and the org's change position) come last, so
-                // they are held for as few round trips as possible: the activities first, one row in
-                // EF's insert, more in one COPY.
-                if (createdActivities is [var single])
-                {
-                    db.Activities.Add(single);
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                else if (createdActivities.Count > 1)
+                // The row locks that every write of an org or of a busy actor contends for (changed
+                // directory entries, then the recipients' counters and the org's change position) come
+                // last, so they are held for as few round trips as possible. Several activities go
+                // first in one COPY; a single one goes in the last round trip, with COMMIT.
+                if (createdActivities.Count > 1)
                 {
                     await ActivityCopy.WriteAsync(db, createdActivities, cancellationToken);
                 }
@@ -139,6 +134,7 @@ public sealed class ActivityWriter(
                     }),
                 };
                 await SqlBatch.CommitWithAsync(db, [
+                    .. createdActivities is [var single] ? new[] { ActivityCopy.Insert(single) } : [],
                     .. key,
                     .. InboxDelivery.Commands(orgId, createdActivities),
                     .. ChangeLog.Commands(orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList()),

@@ -13,17 +13,22 @@ namespace ActivityFeed.Api.Data;
 /// </summary>
 public static class SqlBatch
 {
-    /// <summary>A statement with positional parameters ($1, $2, …); a null value is sent as NULL.</summary>
+    /// <summary>
+    /// A statement with positional parameters ($1, $2, …); a null value is sent as NULL, an
+    /// <see cref="NpgsqlParameter"/> as it is (typed, so a prepared statement's types never change).
+    /// </summary>
     public static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
         return command;
     }
+
+    public static NpgsqlParameter Typed(object? value, NpgsqlTypes.NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     public static NpgsqlBatch Create(ActivityFeedDb db, IEnumerable<NpgsqlBatchCommand> commands)
     {
