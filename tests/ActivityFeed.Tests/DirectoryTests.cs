@@ -149,6 +149,34 @@ public sealed class DirectoryTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await client.GetAsync($"/orgs/{org.OrgId}/users/u_new", Cancel)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task AnObjectOnWriteThatChangesNothingLeavesTheEntryAsItIs()
+    {
+        var org = await api.CreateOrgAsync("Unchanged objects on write");
+        var client = api.ClientWithKey(org.ApiKey);
+        var segment = new { id = "s_1", name = "VIP", color = "gold", boards = new[] { new { board_id = "bd1", board_name = "Sales", column_id = "c1" } } };
+        await client.CreateActivityAsync(org.OrgId, new { type = "segment_added", actor = new { id = "u_1", name = "Nina" }, segment });
+        var first = await (await client.GetAsync($"/orgs/{org.OrgId}/segments/s_1", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        var firstUser = await (await client.GetAsync($"/orgs/{org.OrgId}/users/u_1", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+
+        // The same values again (or fewer of them): nothing to write, updated_at stays.
+        var again = await client.CreateActivityAsync(org.OrgId, new { type = "segment_added", actor = new { id = "u_1" }, segment });
+        Assert.Equal("Nina", again.GetProperty("actor").GetProperty("name").GetString());
+        Assert.Equal(first.GetProperty("updated_at").GetString(), again.GetProperty("segment").GetProperty("updated_at").GetString());
+        var same = await (await client.GetAsync($"/orgs/{org.OrgId}/segments/s_1", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(first.GetRawText(), same.GetRawText());
+        var sameUser = await (await client.GetAsync($"/orgs/{org.OrgId}/users/u_1", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(firstUser.GetRawText(), sameUser.GetRawText());
+
+        // A changed value is written, and shows in the write's own answer.
+        var changed = await client.CreateActivityAsync(org.OrgId, new { type = "segment_added", segment = segment with { color = "red" } });
+        Assert.Equal("red", changed.GetProperty("segment").GetProperty("color").GetString());
+        Assert.Equal("Sales", changed.GetProperty("segment").GetProperty("boards")[0].GetProperty("board_name").GetString());
+        var updated = await (await client.GetAsync($"/orgs/{org.OrgId}/segments/s_1", Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("red", updated.GetProperty("color").GetString());
+        Assert.True(string.CompareOrdinal(updated.GetProperty("updated_at").GetString(), first.GetProperty("updated_at").GetString()) > 0);
+    }
+
     [Theory]
     [InlineData("""{"type":"call","actor_id":"u1","actor":{"id":"u2"}}""", "actor.id")]
     [InlineData("""{"type":"call","actor":{"name":"no id"}}""", "actor.id")]

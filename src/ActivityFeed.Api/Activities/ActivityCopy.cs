@@ -12,12 +12,33 @@ namespace ActivityFeed.Api.Activities;
 /// </summary>
 public static class ActivityCopy
 {
-    private const string Copy = """
-        COPY activities (org_id, id, type, occurred_at, created_at, updated_at, actor_id, assistant_id, contact_id, visitor_id,
+    private const string Columns = """
+        org_id, id, type, occurred_at, created_at, updated_at, actor_id, assistant_id, contact_id, visitor_id,
             customer_id, table_id, record_id, segment_id, broadcast_id, relation_type, relation_id, title, description,
             formatted_description, comment, note, file, attachments, tags, pinned_at, channel, recipients, external_id,
-            metadata, request_hash) FROM STDIN (FORMAT BINARY)
+            metadata, request_hash
         """;
+
+    private const string Copy = $"COPY activities ({Columns}) FROM STDIN (FORMAT BINARY)";
+
+    private static readonly string InsertOne = $"INSERT INTO activities ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 31).Select(n => $"${n}"))})";
+
+    /// <summary>
+    /// One new activity as an INSERT, the same columns as the COPY, to go in the writer's last
+    /// round trip (<see cref="SqlBatch.CommitWithAsync"/>); typed parameters, so its prepared statement is reused.
+    /// </summary>
+    public static NpgsqlBatchCommand Insert(Activity a) =>
+        SqlBatch.Command(InsertOne,
+            a.OrgId, a.Id, a.Type, a.OccurredAt, a.CreatedAt, a.UpdatedAt,
+            Text(a.ActorId), Text(a.AssistantId), Text(a.ContactId), Text(a.VisitorId), Text(a.CustomerId), Text(a.TableId), Text(a.RecordId),
+            Text(a.SegmentId), Text(a.BroadcastId), Text(a.RelationType), Text(a.RelationId), Text(a.Title), Text(a.Description),
+            Text(a.FormattedDescription), Text(a.Comment),
+            SqlBatch.Typed(a.Note, NpgsqlDbType.Jsonb), SqlBatch.Typed(a.File, NpgsqlDbType.Jsonb), SqlBatch.Typed(a.Attachments, NpgsqlDbType.Jsonb),
+            SqlBatch.Typed(a.Tags, NpgsqlDbType.Array | NpgsqlDbType.Text), SqlBatch.Typed(a.PinnedAt, NpgsqlDbType.TimestampTz), Text(a.Channel),
+            SqlBatch.Typed(a.Recipients, NpgsqlDbType.Array | NpgsqlDbType.Text), Text(a.ExternalId),
+            SqlBatch.Typed(a.Metadata, NpgsqlDbType.Jsonb), SqlBatch.Typed(a.RequestHash, NpgsqlDbType.Bytea));
+
+    private static NpgsqlParameter Text(string? value) => SqlBatch.Typed(value, NpgsqlDbType.Text);
 
     public static async Task WriteAsync(ActivityFeedDb db, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ActivityFeed.Api.Data;
 
 namespace ActivityFeed.Api.Activities;
@@ -21,8 +22,16 @@ public static class ActivityRows
     /// <summary>
     /// <paramref name="activities"/> (filtered, ordered and limited) as response rows: a LEFT JOIN
     /// per directory kind on its primary key. EF puts the page's ORDER BY back on the outer query.
+    /// The joins and the projection are one expression built once (<see cref="Template"/>) with the
+    /// page put in per request: building the ~200-node tree anew was a tenth of a page's API CPU.
     /// </summary>
-    public static IQueryable<ActivityRow> Enriched(ActivityFeedDb db, IQueryable<Activity> activities) =>
+    public static IQueryable<ActivityRow> Enriched(ActivityFeedDb db, IQueryable<Activity> activities)
+    {
+        var body = new Substitute(Template.Parameters[0], Expression.Constant(db), Template.Parameters[1], activities.Expression).Visit(Template.Body);
+        return activities.Provider.CreateQuery<ActivityRow>(body);
+    }
+
+    private static readonly Expression<Func<ActivityFeedDb, IQueryable<Activity>, IQueryable<ActivityRow>>> Template = (db, activities) =>
         activities
             .LeftJoin(db.Users, a => new { a.OrgId, Id = a.ActorId }, u => new { u.OrgId, Id = (string?)u.Id }, (a, u) => new { a, u })
             .LeftJoin(db.Assistants, x => new { x.a.OrgId, Id = x.a.AssistantId }, s => new { s.OrgId, Id = (string?)s.Id }, (x, s) => new { x.a, x.u, s })
@@ -41,4 +50,10 @@ public static class ActivityRows
                 },
                 Actor = x.u, Assistant = x.s, Segment = x.g, Broadcast = b,
             });
+
+    private sealed class Substitute(ParameterExpression db, Expression dbValue, ParameterExpression activities, Expression activitiesValue) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == db ? dbValue : node == activities ? activitiesValue : node;
+    }
 }

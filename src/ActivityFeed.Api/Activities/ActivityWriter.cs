@@ -71,84 +71,80 @@ public sealed class ActivityWriter(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // A failed save rolls the whole transaction back and retries: no savepoint around it (two statements less).
             db.Database.AutoSavepointsEnabled = false;
-            // How long a duplicate waits for the first writer before it is answered 409 + Retry-After.
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '10s'", cancellationToken);
-
-            if (idempotencyKey is not null)
-            {
-                await db.IdempotencyKeys.Where(k => k.OrgId == orgId && k.Key == idempotencyKey && k.ExpiresAt < now)
-                    .ExecuteDeleteAsync(cancellationToken);
-            }
-
-            var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
-            var items = new ActivityResponse[requests.Length];
-            var newRequests = new List<CreateActivityRequest>();
-            var created = 0;
-            var createdActivities = new List<Activity>();
-            for (var i = 0; i < requests.Length; i++)
-            {
-                if (requests[i].ExternalId is { } externalId && existing.TryGetValue(externalId, out var previous))
-                {
-                    if (previous.RequestHash is null || !previous.RequestHash.AsSpan().SequenceEqual(itemHashes[i]))
-                    {
-                        return new WriteResult(WriteStatus.ReusedWithAnotherBody, [], new Dictionary<string, string[]>
-                        {
-                            [$"{Prefix(i)}external_id"] = [$"external_id '{externalId}' was already used by activity {previous.Id} with a different body."],
-                        });
-                    }
-
-                    items[i] = ActivityMapping.ToResponse(previous);
-                    continue;
-                }
-
-                newRequests.Add(requests[i]);
-                var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
-                createdActivities.Add(entity);
-                items[i] = ActivityMapping.ToResponse(entity);
-                created++;
-            }
-
             try
             {
-                await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
-                // Enriched inside the transaction (the upserts above are visible to it), so the stored
-                // idempotent response is exactly the body this first answer sends.
-                var enriched = await enricher.EnrichAsync(orgId, items, cancellationToken);
-                if (idempotencyKey is not null)
+                // How long a duplicate waits for the first writer before it is answered 409 + Retry-After;
+                // an expired key of the same name goes in the same round trip.
+                await SqlBatch.ExecuteAsync(db, [
+                    SqlBatch.Command("SET LOCAL lock_timeout = '10s'"),
+                    .. idempotencyKey is null ? [] : new[] { IdempotencyKeys.DeleteExpired(orgId, idempotencyKey, now) },
+                ], cancellationToken);
+
+                var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
+                var items = new ActivityResponse[requests.Length];
+                var newRequests = new List<CreateActivityRequest>();
+                var createdActivities = new List<Activity>();
+                for (var i = 0; i < requests.Length; i++)
                 {
-                    db.IdempotencyKeys.Add(new IdempotencyKey
+                    if (requests[i].ExternalId is { } externalId && existing.TryGetValue(externalId, out var previous))
                     {
-                        OrgId = orgId,
-                        Key = idempotencyKey,
-                        RequestHash = requestHash,
-                        ResponseStatus = created > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                        ResponseBody = ActivityMapping.Serialize(enriched),
-                        ActivityIds = items.Select(a => a.Id).ToArray(),
-                        CreatedAt = now,
-                        ExpiresAt = now + KeyLifetime,
-                    });
+                        if (previous.RequestHash is null || !previous.RequestHash.AsSpan().SequenceEqual(itemHashes[i]))
+                        {
+                            return new WriteResult(WriteStatus.ReusedWithAnotherBody, [], new Dictionary<string, string[]>
+                            {
+                                [$"{Prefix(i)}external_id"] = [$"external_id '{externalId}' was already used by activity {previous.Id} with a different body."],
+                            });
+                        }
+
+                        items[i] = ActivityMapping.ToResponse(previous);
+                        continue;
+                    }
+
+                    newRequests.Add(requests[i]);
+                    var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
+                    createdActivities.Add(entity);
+                    items[i] = ActivityMapping.ToResponse(entity);
                 }
 
-                // One row goes with the idempotency key in EF's one batch; more go in one COPY.
-                if (createdActivities is [var single])
-                {
-                    db.Activities.Add(single);
-                }
-                else if (createdActivities.Count > 1)
+                // The row locks that every write of an org or of a busy actor contends for (changed
+                // directory entries, then the recipients' counters and the org's change position) come
+                // last, so they are held for as few round trips as possible. Several activities go
+                // first in one COPY; a single one goes in the last round trip, with COMMIT.
+                if (createdActivities.Count > 1)
                 {
                     await ActivityCopy.WriteAsync(db, createdActivities, cancellationToken);
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
-                await InboxDelivery.DeliverAsync(db, orgId, createdActivities, cancellationToken);
-                await ChangeLog.RecordAsync(db, orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList(), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return new WriteResult(created > 0 ? WriteStatus.Created : WriteStatus.Replayed, enriched);
+                var stored = await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
+                // Enriched inside the transaction from the entries just stored (read only for replayed
+                // items), so the stored idempotent response is exactly the body this first answer sends.
+                var enriched = await enricher.EnrichAsync(orgId, items, stored, cancellationToken);
+                var key = idempotencyKey is null ? [] : new[]
+                {
+                    IdempotencyKeys.Insert(new IdempotencyKey
+                    {
+                        OrgId = orgId,
+                        Key = idempotencyKey,
+                        RequestHash = requestHash,
+                        ResponseStatus = createdActivities.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+                        ResponseBody = ActivityMapping.Serialize(enriched),
+                        ActivityIds = items.Select(a => a.Id).ToArray(),
+                        CreatedAt = now,
+                        ExpiresAt = now + KeyLifetime,
+                    }),
+                };
+                await SqlBatch.CommitWithAsync(db, [
+                    .. createdActivities is [var single] ? new[] { ActivityCopy.Insert(single) } : [],
+                    .. key,
+                    .. InboxDelivery.Commands(orgId, createdActivities),
+                    .. ChangeLog.Commands(orgId, createdActivities.Select(a => new Change(ChangeKinds.Created, a.Id)).ToList()),
+                ], cancellationToken);
+                return new WriteResult(createdActivities.Count > 0 ? WriteStatus.Created : WriteStatus.Replayed, enriched);
             }
             catch (Exception exception) when ((exception as PostgresException ?? exception.InnerException as PostgresException) is { } pg
                                               && exception is PostgresException or DbUpdateException)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await SqlBatch.RollbackAsync(transaction);
                 db.ChangeTracker.Clear();
                 if (pg.SqlState == PostgresErrorCodes.LockNotAvailable)
                 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Json;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ActivityFeed.Api.Directory;
 
@@ -17,7 +17,8 @@ public static class DirectoryUpserts
 {
     private static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
-    public static async Task ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<CreateActivityRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The stored entries, as the embedded objects a response shows.</returns>
+    public static async Task<KnownEntries> ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<CreateActivityRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var users = new Dictionary<string, ActorInput>(StringComparer.Ordinal);
         var assistants = new Dictionary<string, AssistantInput>(StringComparer.Ordinal);
@@ -59,54 +60,72 @@ public static class DirectoryUpserts
             }
         }
 
+        // Only entries that a mention changes are written (and so locked until commit): a busy actor
+        // named the same way on every write costs one read, not a row lock that serialises its writes.
+        var current = await RunAsync(db, [
+            (Kind.User, users.Count == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, email, avatar, seen_at FROM users WHERE org_id = $1 AND id = ANY($2)", orgId, users.Keys.ToArray())),
+            (Kind.Assistant, assistants.Count == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, avatar_url FROM assistants WHERE org_id = $1 AND id = ANY($2)", orgId, assistants.Keys.ToArray())),
+            (Kind.Segment, segments.Count == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, color, contacts_count, boards::text, created_at, updated_at FROM segments WHERE org_id = $1 AND id = ANY($2)", orgId, segments.Keys.ToArray())),
+            (Kind.Broadcast, broadcasts.Count == 0 ? null : SqlBatch.Command(
+                "SELECT id, name FROM broadcasts WHERE org_id = $1 AND id = ANY($2)", orgId, broadcasts.Keys.ToArray())),
+        ], KnownEntries.None, cancellationToken);
+        Keep(users, (id, e) => !current.Users.TryGetValue(id, out var s) || Differs(e.Name, s.Name) || Differs(e.Email, s.Email)
+            || Differs(e.Avatar, s.Avatar) || (e.SeenAt is { } seen && seen != s.SeenAt));
+        Keep(assistants, (id, e) => !current.Assistants.TryGetValue(id, out var s) || Differs(e.Name, s.Name) || Differs(e.AvatarUrl, s.AvatarUrl));
+        Keep(segments, (id, e) => !current.Segments.TryGetValue(id, out var s) || Differs(e.Name, s.Name) || Differs(e.Color, s.Color)
+            || (e.ContactsCount is { } count && count != s.ContactsCount) || (e.Boards is { } boards && !boards.SequenceEqual(s.Boards ?? [])));
+        Keep(broadcasts, (id, e) => !current.Broadcasts.TryGetValue(id, out var s) || Differs(e.Name, s.Name));
+
         // One statement per kind, kinds in a fixed order, rows in ordinal id order (WITH ORDINALITY
         // keeps the order the arrays give): concurrent writers take the row locks in one order.
+        // All kinds go in one round trip, and each returns its stored rows.
+        var commands = new List<(Kind, NpgsqlBatchCommand?)>();
         if (users.Count > 0)
         {
             var u = users.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, emails, avatars, seen) = (u.Select(e => e.Id!).ToArray(), u.Select(e => e.Name).ToArray(),
-                u.Select(e => e.Email).ToArray(), u.Select(e => e.Avatar).ToArray(), u.Select(e => e.SeenAt).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add((Kind.User, SqlBatch.Command("""
                 INSERT INTO users AS t (org_id, id, name, email, avatar, seen_at, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.email, e.avatar, e.seen_at, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[], {emails}::text[], {avatars}::text[], {seen}::timestamptz[])
+                SELECT $1, e.id, e.name, e.email, e.avatar, e.seen_at, $2, $2
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
                      WITH ORDINALITY AS e(id, name, email, avatar, seen_at, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
                     name = COALESCE(excluded.name, t.name), email = COALESCE(excluded.email, t.email),
                     avatar = COALESCE(excluded.avatar, t.avatar), seen_at = COALESCE(excluded.seen_at, t.seen_at),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.email, t.avatar, t.seen_at
+                """, orgId, now, u.Select(e => e.Id!).ToArray(), u.Select(e => e.Name).ToArray(), u.Select(e => e.Email).ToArray(),
+                u.Select(e => e.Avatar).ToArray(), u.Select(e => e.SeenAt).ToArray())));
         }
 
         if (assistants.Count > 0)
         {
             var a = assistants.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, avatarUrls) = (a.Select(e => e.Id!).ToArray(), a.Select(e => e.Name).ToArray(), a.Select(e => e.AvatarUrl).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add((Kind.Assistant, SqlBatch.Command("""
                 INSERT INTO assistants AS t (org_id, id, name, avatar_url, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.avatar_url, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[], {avatarUrls}::text[]) WITH ORDINALITY AS e(id, name, avatar_url, ordinal)
+                SELECT $1, e.id, e.name, e.avatar_url, $2, $2
+                FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(id, name, avatar_url, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
                     name = COALESCE(excluded.name, t.name), avatar_url = COALESCE(excluded.avatar_url, t.avatar_url),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.avatar_url
+                """, orgId, now, a.Select(e => e.Id!).ToArray(), a.Select(e => e.Name).ToArray(), a.Select(e => e.AvatarUrl).ToArray())));
         }
 
         if (segments.Count > 0)
         {
             var g = segments.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names, colors, counts) = (g.Select(e => e.Id!).ToArray(), g.Select(e => e.Name).ToArray(),
-                g.Select(e => e.Color).ToArray(), g.Select(e => e.ContactsCount).ToArray());
             // Boards left out keep the stored boards: null here, and the update looks the input up again.
-            var boards = g.Select(e => e.Boards is null ? null : JsonSerializer.Serialize(e.Boards, Json)).ToArray();
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add((Kind.Segment, SqlBatch.Command("""
                 WITH input AS (
-                    SELECT * FROM unnest({ids}::text[], {names}::text[], {colors}::text[], {counts}::integer[], {boards}::text[])
+                    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::integer[], $7::text[])
                         WITH ORDINALITY AS e(id, name, color, contacts_count, boards, ordinal))
                 INSERT INTO segments AS t (org_id, id, name, color, contacts_count, boards, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, e.color, e.contacts_count, COALESCE(e.boards::jsonb, '[]'::jsonb), {now}, {now}
+                SELECT $1, e.id, e.name, e.color, e.contacts_count, COALESCE(e.boards::jsonb, '[]'::jsonb), $2, $2
                 FROM input AS e
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET
@@ -114,21 +133,94 @@ public static class DirectoryUpserts
                     contacts_count = COALESCE(excluded.contacts_count, t.contacts_count),
                     boards = COALESCE((SELECT i.boards::jsonb FROM input AS i WHERE i.id = excluded.id), t.boards),
                     updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name, t.color, t.contacts_count, t.boards::text, t.created_at, t.updated_at
+                """, orgId, now, g.Select(e => e.Id!).ToArray(), g.Select(e => e.Name).ToArray(), g.Select(e => e.Color).ToArray(),
+                g.Select(e => e.ContactsCount).ToArray(), g.Select(e => e.Boards is null ? null : JsonSerializer.Serialize(e.Boards, Json)).ToArray())));
         }
 
         if (broadcasts.Count > 0)
         {
             var b = broadcasts.Values.OrderBy(entry => entry.Id, StringComparer.Ordinal).ToArray();
-            var (ids, names) = (b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray());
-            await db.Database.ExecuteSqlAsync($"""
+            commands.Add((Kind.Broadcast, SqlBatch.Command("""
                 INSERT INTO broadcasts AS t (org_id, id, name, created_at, updated_at)
-                SELECT {orgId}, e.id, e.name, {now}, {now}
-                FROM unnest({ids}::text[], {names}::text[]) WITH ORDINALITY AS e(id, name, ordinal)
+                SELECT $1, e.id, e.name, $2, $2
+                FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS e(id, name, ordinal)
                 ORDER BY e.ordinal
                 ON CONFLICT (org_id, id) DO UPDATE SET name = COALESCE(excluded.name, t.name), updated_at = excluded.updated_at
-                """, cancellationToken);
+                RETURNING t.id, t.name
+                """, orgId, now, b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray())));
         }
+
+        return await RunAsync(db, commands, current, cancellationToken);
+    }
+
+    private enum Kind
+    {
+        User,
+        Assistant,
+        Segment,
+        Broadcast,
+    }
+
+    private static bool Differs(string? mentioned, string? stored) => mentioned is not null && mentioned != stored;
+
+    private static void Keep<T>(Dictionary<string, T> entries, Func<string, T, bool> keep)
+    {
+        foreach (var (id, entry) in entries.ToList())
+        {
+            if (!keep(id, entry))
+            {
+                entries.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the statements (null ones skipped) in one round trip; each returns directory rows of its
+    /// kind (id first, then the embedded object's members), which replace those of <paramref name="over"/>.
+    /// </summary>
+    private static async Task<KnownEntries> RunAsync(ActivityFeedDb db, IReadOnlyList<(Kind Kind, NpgsqlBatchCommand? Command)> statements, KnownEntries over, CancellationToken cancellationToken)
+    {
+        var present = statements.Where(s => s.Command is not null).ToList();
+        if (present.Count == 0)
+        {
+            return over;
+        }
+
+        var users = new Dictionary<string, ActorObject>(over.Users, StringComparer.Ordinal);
+        var assistants = new Dictionary<string, AssistantObject>(over.Assistants, StringComparer.Ordinal);
+        var segments = new Dictionary<string, SegmentObject>(over.Segments, StringComparer.Ordinal);
+        var broadcasts = new Dictionary<string, BroadcastObject>(over.Broadcasts, StringComparer.Ordinal);
+        await using var batch = SqlBatch.Create(db, present.Select(s => s.Command!));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        foreach (var (kind, _) in present)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+                switch (kind)
+                {
+                    case Kind.User:
+                        users[id] = new ActorObject(id, Text(1), Text(2), Text(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+                        break;
+                    case Kind.Assistant:
+                        assistants[id] = new AssistantObject(id, Text(1), Text(2));
+                        break;
+                    case Kind.Segment:
+                        segments[id] = new SegmentObject(id, Text(1), Text(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                            DirectoryApi.Boards(reader.GetString(4)), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6));
+                        break;
+                    default:
+                        broadcasts[id] = new BroadcastObject(id, Text(1));
+                        break;
+                }
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return new KnownEntries(users, assistants, segments, broadcasts);
     }
 
     private static JsonSerializerOptions CreateJsonOptions()

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ActivityFeed.Api.Data.Changes;
 
@@ -15,27 +16,32 @@ public static class ChangeLog
 {
     public const string Channel = "activityfeed_changes";
 
-    public static async Task RecordAsync(ActivityFeedDb db, string orgId, IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    public static Task RecordAsync(ActivityFeedDb db, string orgId, IReadOnlyList<Change> changes, CancellationToken cancellationToken) =>
+        SqlBatch.ExecuteAsync(db, Commands(orgId, changes), cancellationToken);
+
+    /// <summary>
+    /// The statements that append the changes (none for no change): to be sent last, best with
+    /// COMMIT in the same round trip (<see cref="SqlBatch.CommitWithAsync"/>), so the org's
+    /// position row is held for as short a time as the commit allows.
+    /// </summary>
+    public static IEnumerable<NpgsqlBatchCommand> Commands(string orgId, IReadOnlyList<Change> changes)
     {
         if (changes.Count == 0)
         {
-            return;
+            yield break;
         }
 
-        var count = (long)changes.Count;
-        var kinds = changes.Select(c => c.Kind).ToArray();
-        var ids = changes.Select(c => c.ActivityId).ToArray();
-        var snapshots = changes.Select(c => c.Snapshot).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
+        yield return SqlBatch.Command("""
             WITH next AS (
-                INSERT INTO change_positions AS p (org_id, last_position, swept_through) VALUES ({orgId}, {count}, 0)
-                ON CONFLICT (org_id) DO UPDATE SET last_position = p.last_position + {count}
+                INSERT INTO change_positions AS p (org_id, last_position, swept_through) VALUES ($1, $2, 0)
+                ON CONFLICT (org_id) DO UPDATE SET last_position = p.last_position + $2
                 RETURNING p.last_position)
             INSERT INTO change_events (org_id, position, kind, activity_id, snapshot, created_at)
-            SELECT {orgId}, next.last_position - {count} + e.ordinal, e.kind, e.activity_id, e.snapshot::jsonb, now()
-            FROM next, unnest({kinds}::text[], {ids}::text[], {snapshots}::text[]) WITH ORDINALITY AS e(kind, activity_id, snapshot, ordinal);
-            SELECT pg_notify({Channel}, {orgId});
-            """, cancellationToken);
+            SELECT $1, next.last_position - $2 + e.ordinal, e.kind, e.activity_id, e.snapshot::jsonb, now()
+            FROM next, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(kind, activity_id, snapshot, ordinal)
+            """, orgId, (long)changes.Count, changes.Select(c => c.Kind).ToArray(), changes.Select(c => c.ActivityId).ToArray(),
+            changes.Select(c => c.Snapshot).ToArray());
+        yield return SqlBatch.Command("SELECT pg_notify($1, $2)", Channel, orgId);
     }
 
     public static Task RecordAsync(ActivityFeedDb db, string orgId, Change change, CancellationToken cancellationToken) =>
