@@ -7,19 +7,32 @@ namespace ActivityFeed.Api.Activities;
 
 /// <summary>
 /// New activities of a batch in one binary COPY inside the writer's transaction: no statement per
-/// row to parse, plan and acknowledge. Unique violations (a concurrent duplicate external_id) come
-/// back from it as from an INSERT, named by their constraint.
+/// row to parse, plan and acknowledge. PostgreSQL refuses COPY FROM into a table with row-level
+/// security, so the rows land in a session-private staging table (emptied at commit) and one
+/// INSERT … SELECT moves them, through the policy's WITH CHECK. Unique violations (a concurrent
+/// duplicate external_id) come back from that INSERT, named by their constraint.
 /// </summary>
 public static class ActivityCopy
 {
-    private const string Copy = """
-        COPY activities (org_id, id, type, occurred_at, created_at, updated_at, actor_id, assistant_id, contact_id, visitor_id,
+    private const string Columns = """
+        org_id, id, type, occurred_at, created_at, updated_at, actor_id, assistant_id, contact_id, visitor_id,
             customer_id, table_id, record_id, segment_id, broadcast_id, relation_type, relation_id, title, description,
             formatted_description, comment, note, file, attachments, tags, pinned_at, channel, recipients, external_id,
-            metadata, request_hash) FROM STDIN (FORMAT BINARY)
+            metadata, request_hash
         """;
 
+    private const string Staging = "CREATE TEMP TABLE IF NOT EXISTS activities_staged (LIKE activities) ON COMMIT DELETE ROWS";
+    private const string Copy = $"COPY activities_staged ({Columns}) FROM STDIN (FORMAT BINARY)";
+    private const string Move = $"INSERT INTO activities ({Columns}) SELECT {Columns} FROM activities_staged";
+
     public static async Task WriteAsync(ActivityFeedDb db, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlRawAsync(Staging, cancellationToken);
+        await ImportAsync(db, activities, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(Move, cancellationToken);
+    }
+
+    private static async Task ImportAsync(ActivityFeedDb db, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var import = await connection.BeginBinaryImportAsync(Copy, cancellationToken);

@@ -52,9 +52,27 @@ public sealed class PostgresServer : IAsyncLifetime
             await db.Database.MigrateAsync();
         }
 
+        // The login the server runs as: a member of the runtime role the migration made, neither
+        // superuser nor owner, so row-level security holds for it (a superuser would skip it).
+        await ExecuteAsync($"""
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RuntimeUser}') THEN
+                    CREATE ROLE {RuntimeUser} LOGIN PASSWORD '{RuntimeUser}' NOSUPERUSER NOBYPASSRLS IN ROLE activityfeed_runtime;
+                END IF;
+            END $$;
+            GRANT activityfeed_runtime TO {RuntimeUser};
+            """);
+
         // A template cannot be cloned while anyone is connected to it.
         NpgsqlConnection.ClearAllPools();
     }
+
+    public const string RuntimeUser = "activityfeed_test_app";
+
+    /// <summary>The same database as the runtime login instead of the owner: what the server connects as.</summary>
+    public static string AsRuntime(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = RuntimeUser, Password = RuntimeUser }.ConnectionString;
 
     /// <summary>A fresh, migrated database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
