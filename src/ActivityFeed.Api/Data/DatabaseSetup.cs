@@ -37,7 +37,8 @@ public static class DatabaseSetup
     /// text, so Npgsql's auto-prepare catches them), and no DISCARD ALL each time EF hands a pooled
     /// connection back: planning a feed page over twenty indexes costs more than running it. Only
     /// where the configured string does not choose for itself. Nothing here sets session state
-    /// (the writer's settings are SET LOCAL), so a connection carries nothing across requests.
+    /// (the writer's settings and the org are SET LOCAL; the batch writer's staging table is
+    /// emptied at every commit), so a connection carries nothing across requests.
     /// </summary>
     public static string WithHotPathDefaults(string connectionString)
     {

@@ -61,6 +61,24 @@ namespace ActivityFeed.Api.Data.Migrations
                 END $$;
                 """);
 
+            // Under row-level security a filter may use an index ahead of the policy only when its
+            // operator is LEAKPROOF (it cannot reveal a row the policy would hide). jsonb @> (metadata
+            // filters) and array && (tags) are not marked so in core, which would leave their GIN
+            // indexes unused and walk the org's rows instead. Neither raises an error that depends on
+            // the values compared, so they are marked here, in this database only. That takes a
+            // superuser; without one the migration says what to run.
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                        ALTER FUNCTION jsonb_contains(jsonb, jsonb) LEAKPROOF;
+                        ALTER FUNCTION arrayoverlap(anyarray, anyarray) LEAKPROOF;
+                    ELSE
+                        RAISE WARNING 'Metadata and tag filters cannot use their GIN indexes under row-level security until a superuser runs: ALTER FUNCTION jsonb_contains(jsonb, jsonb) LEAKPROOF; ALTER FUNCTION arrayoverlap(anyarray, anyarray) LEAKPROOF;';
+                    END IF;
+                END $$;
+                """);
+
             // Transaction-local, so a pooled connection carries nothing into its next use. A procedure,
             // so CALL adds no result set and no row count to the command it leads.
             migrationBuilder.Sql("""
@@ -140,6 +158,14 @@ namespace ActivityFeed.Api.Data.Migrations
                 DROP FUNCTION activityfeed_sweep_change_events(timestamptz, integer), activityfeed_sweep_idempotency_keys(timestamptz, integer),
                     activityfeed_expire_webhook_deliveries(timestamptz), activityfeed_due_webhooks(timestamptz, integer), activityfeed_orgs_behind_webhooks();
                 DROP PROCEDURE activityfeed_use_org(text);
+
+                DO $$
+                BEGIN
+                    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+                        ALTER FUNCTION jsonb_contains(jsonb, jsonb) NOT LEAKPROOF;
+                        ALTER FUNCTION arrayoverlap(anyarray, anyarray) NOT LEAKPROOF;
+                    END IF;
+                END $$;
 
                 DO $$
                 DECLARE t record;
