@@ -264,6 +264,24 @@ public sealed class RowLevelSecurityTests(ApiFactory api) : IClassFixture<ApiFac
         ], functions);
     }
 
+    /// <summary>
+    /// A filter whose operator is not LEAKPROOF cannot use an index ahead of the policy, so without
+    /// this metadata and tag filters would walk the org's rows instead of their GIN indexes.
+    /// </summary>
+    [Fact]
+    public async Task TheGinFilterOperatorsAreLeakproofSoFiltersKeepTheirIndexesUnderThePolicy()
+    {
+        await using var connection = await OpenAsRuntimeAsync();
+        Assert.Equal(["true", "true"], await ColumnAsync(connection, """
+            SELECT proleakproof::text FROM pg_proc
+            WHERE oid IN ('jsonb_contains(jsonb, jsonb)'::regprocedure, 'arrayoverlap(anyarray, anyarray)'::regprocedure)
+            """));
+        Assert.Equal(["true", "true"], await ColumnAsync(connection, """
+            SELECT f.proleakproof::text FROM pg_operator o JOIN pg_proc f ON f.oid = o.oprcode
+            WHERE (o.oprname, o.oprleft, o.oprright) IN (('@>', 'jsonb'::regtype, 'jsonb'::regtype), ('&&', 'anyarray'::regtype, 'anyarray'::regtype))
+            """));
+    }
+
     [Fact]
     public async Task TheRuntimeLoginCannotOpenTheOwnersCrossOrgPolicyForItself()
     {
