@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the API server. With ConnectionStrings__ActivityFeed set it just migrates and serves.
+# Runs the API server. With ConnectionStrings__ActivityFeed set it just migrates and serves
+# (migrations as ConnectionStrings__ActivityFeedMigrations when set, see README, Tenant isolation).
 # Without it, it provisions a local PostgreSQL cluster (installing PostgreSQL if it is missing),
-# creates a demo org once and prints its admin key with a curl line to try. The cluster lives in
+# migrates it as the owner ('postgres'), serves as the runtime login 'activityfeed_app' (subject to
+# row-level security), creates a demo org once and prints its admin key with a curl line to try. The cluster lives in
 # .data/pg as a normal user, and as root in /var/lib/activityfeed/<hash of the checkout path>/pg,
 # owned by the 'postgres' user (see scripts/lib/postgres.sh); the output says where, and
 # ./scripts/local-db.sh stop|remove stops or deletes it. A second run reuses it.
@@ -24,9 +26,11 @@ if [ -z "${ConnectionStrings__ActivityFeed:-}" ]; then
   pgdata=$(local_pgdata "$root")
   ensure_local_cluster "$pgdata" "$port"
   ensure_database "$port" activityfeed
-  export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=postgres;Database=activityfeed"
+  export ConnectionStrings__ActivityFeedMigrations="Host=127.0.0.1;Port=$port;Username=postgres;Database=activityfeed"
+  export ConnectionStrings__ActivityFeed="Host=127.0.0.1;Port=$port;Username=activityfeed_app;Database=activityfeed"
 
   "${server[@]}" migrate
+  ensure_runtime_login "$port" activityfeed_app
   # The demo key belongs to this cluster, so it sits beside it (only its hash is in the database).
   demo="$(dirname "$pgdata")/demo.json"
   if [ ! -s "$demo" ]; then

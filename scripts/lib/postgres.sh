@@ -145,6 +145,20 @@ stop_local_cluster() {
   fi
 }
 
+# ensure_runtime_login PORT NAME: a login role the server runs as, a member of activityfeed_runtime
+# (which the RowLevelSecurity migration makes and grants DML to): no superuser, no BYPASSRLS, no
+# owner, so row-level security holds for it. Run after the migration.
+ensure_runtime_login() {
+  local port=$1 name=$2
+  psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "
+    DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$name') THEN
+        CREATE ROLE $name LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+      END IF;
+    END \$\$;
+    GRANT activityfeed_runtime TO $name;" >/dev/null
+}
+
 # ensure_database PORT NAME: creates the database on the local cluster when it is missing.
 ensure_database() {
   local port=$1 name=$2

@@ -50,6 +50,7 @@ app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseMiddleware<FailedAuthenticationLimitMiddleware>();
 app.UseAuthentication();
+app.UseMiddleware<OrgScopeMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<OrgAccessMiddleware>();

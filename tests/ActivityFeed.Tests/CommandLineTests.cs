@@ -71,7 +71,8 @@ public sealed class CommandLineTests(ApiFactory api) : IClassFixture<ApiFactory>
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["ConnectionStrings__ActivityFeed"] = api.ConnectionString;
+        start.Environment["ConnectionStrings__ActivityFeed"] = api.RuntimeConnectionString;
+        start.Environment["ConnectionStrings__ActivityFeedMigrations"] = api.ConnectionString;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(Cancel);

@@ -37,7 +37,7 @@ public sealed class CreatedRangeOnOccurredSortTests(ApiFactory api) : IClassFixt
         var filters = FeedFilters.Parse(new Dictionary<string, string[]> { ["created_at_lt"] = ["2026-03-01T00:00:00Z"] }, errors);
         Assert.Empty(errors);
 
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var plan = await QueryPlans.ExplainAsync(db, FeedQuery.Page(FeedQuery.Filtered(db, api.OrgId, filters), filters, null).Take(26));
 
         var walk = plan.Split('\n').SkipWhile(l => !l.Contains("ix_activities_org_id_occurred_at_id", StringComparison.Ordinal)).Take(2).ToList();

@@ -30,7 +30,7 @@ public sealed class DialectIndexTests(ApiFactory api) : IClassFixture<ApiFactory
         await FeedIndexTests.SeedAsync(api);
         var request = SalesloftRequest.Parse(Query(query), out var errors);
         Assert.Empty(errors);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var filtered = SalesloftApi.Filtered(db, api.OrgId, request);
         await AssertIndexOnlyAsync(db, query, FeedQuery.Page(filtered, request.Filters, null).Skip((request.Page - 1) * request.PerPage).Take(request.PerPage + 1));
     }
@@ -47,7 +47,7 @@ public sealed class DialectIndexTests(ApiFactory api) : IClassFixture<ApiFactory
     public async Task TopoListsAreServedByAnIndex(string query)
     {
         await FeedIndexTests.SeedAsync(api);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var (request, errors) = await TopoRequest.ParseAsync(Query(query), db, api.OrgId, ActivityClient.Cancel);
         Assert.Empty(errors);
         var filtered = FeedQuery.Filtered(db, api.OrgId, request.Filters);
@@ -65,7 +65,7 @@ public sealed class DialectIndexTests(ApiFactory api) : IClassFixture<ApiFactory
         await FeedIndexTests.SeedAsync(api);
         var request = CrmListRequest.Parse(Query(query), out var errors);
         Assert.Empty(errors);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var rows = CrmApi.WithFirstRecipient(db, FeedQuery.Page(FeedQuery.Filtered(db, api.OrgId, request.Filters), request.Filters, null));
         await AssertIndexOnlyAsync(db, query, rows.Skip((request.Page - 1) * request.PerPage).Take(request.PerPage + 1));
     }

@@ -50,7 +50,7 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
         var filters = FeedFilters.Parse(values, errors);
         Assert.Empty(errors);
 
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var filtered = FeedQuery.Filtered(db, api.OrgId, filters);
         foreach (var (name, query) in new[]
                  {

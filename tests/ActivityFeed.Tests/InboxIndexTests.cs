@@ -65,7 +65,7 @@ public sealed class InboxIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task CountsReadTheUnreadUnseenAndOpenIndexes()
     {
         await SeedAsync(api);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var plan = await QueryPlans.ExplainAsync(db, InboxQuery.Counts(db, api.OrgId, InboxQuery.Matching(db, api.OrgId, User, InboxStatus.All, Parse(""))));
         Assert.False(plan.Contains("Seq Scan", StringComparison.Ordinal), plan);
         // Unread and unseen are few: their partial indexes hold just those rows. The total may take
@@ -83,7 +83,7 @@ public sealed class InboxIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task MarkAllSelectsItsRowsOnTheTabsIndex(string status)
     {
         await SeedAsync(api);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var plan = await QueryPlans.ExplainAsync(db, InboxQuery.Matching(db, api.OrgId, User, Enum.Parse<InboxStatus>(status, true), Parse("")).Select(i => i.ActivityId));
         Assert.False(plan.Contains("Seq Scan", StringComparison.Ordinal), plan);
         Assert.Contains("_inbox_items", plan, StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class InboxIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         await SeedAsync(api);
         var filters = Parse(parameters);
-        await using var db = QueryPlans.OpenDb(api.ConnectionString);
+        await using var db = QueryPlans.OpenDb(api);
         var matching = InboxQuery.Matching(db, api.OrgId, User, Enum.Parse<InboxStatus>(status, true), filters);
         var cursor = new FeedCursor("inbox", filters.Canonical, FeedCursor.ToMicros(DateTimeOffset.UtcNow.AddDays(-7)), "act_M");
         var plans = new List<(string, string)>();

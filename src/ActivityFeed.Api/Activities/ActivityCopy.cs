@@ -7,8 +7,10 @@ namespace ActivityFeed.Api.Activities;
 
 /// <summary>
 /// New activities of a batch in one binary COPY inside the writer's transaction: no statement per
-/// row to parse, plan and acknowledge. Unique violations (a concurrent duplicate external_id) come
-/// back from it as from an INSERT, named by their constraint.
+/// row to parse, plan and acknowledge. PostgreSQL refuses COPY FROM into a table with row-level
+/// security, so the rows land in a session-private staging table (emptied at commit) and one
+/// INSERT … SELECT moves them, through the policy's WITH CHECK. Unique violations (a concurrent
+/// duplicate external_id) come back from that INSERT, named by their constraint.
 /// </summary>
 public static class ActivityCopy
 {
@@ -18,8 +20,6 @@ public static class ActivityCopy
             formatted_description, comment, note, file, attachments, tags, pinned_at, channel, recipients, external_id,
             metadata, request_hash
         """;
-
-    private const string Copy = $"COPY activities ({Columns}) FROM STDIN (FORMAT BINARY)";
 
     private static readonly string InsertOne = $"INSERT INTO activities ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 31).Select(n => $"${n}"))})";
 
@@ -39,8 +39,18 @@ public static class ActivityCopy
             SqlBatch.Typed(a.Metadata, NpgsqlDbType.Jsonb), SqlBatch.Typed(a.RequestHash, NpgsqlDbType.Bytea));
 
     private static NpgsqlParameter Text(string? value) => SqlBatch.Typed(value, NpgsqlDbType.Text);
+    private const string Staging = "CREATE TEMP TABLE IF NOT EXISTS activities_staged (LIKE activities) ON COMMIT DELETE ROWS";
+    private const string Copy = $"COPY activities_staged ({Columns}) FROM STDIN (FORMAT BINARY)";
+    private const string Move = $"INSERT INTO activities ({Columns}) SELECT {Columns} FROM activities_staged";
 
     public static async Task WriteAsync(ActivityFeedDb db, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlRawAsync(Staging, cancellationToken);
+        await ImportAsync(db, activities, cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(Move, cancellationToken);
+    }
+
+    private static async Task ImportAsync(ActivityFeedDb db, IReadOnlyList<Activity> activities, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var import = await connection.BeginBinaryImportAsync(Copy, cancellationToken);

@@ -78,6 +78,8 @@ public sealed class BearerAuthenticationHandler(
             return AuthenticateResult.Fail("The token is not valid.");
         }
 
+        // The token names its org, so even the key's own lookup runs inside it.
+        using var orgScope = OrgScope.Enter(orgId);
         var hash = Tokens.Hash(token);
         var key = apiKeys.Find(orgId, hash);
         if (key is null)
@@ -114,6 +116,7 @@ public sealed class BearerAuthenticationHandler(
     /// <summary>A user token reads the org's feeds (<c>activities:read</c>) and its own user's inbox; nothing else.</summary>
     private async Task<AuthenticateResult> AuthenticateUserTokenAsync(string orgId, string token)
     {
+        using var orgScope = OrgScope.Enter(orgId);
         var hash = Tokens.Hash(token);
         var now = clock.GetUtcNow();
         var userToken = await db.UserTokens.AsNoTracking()

@@ -54,6 +54,7 @@ public static class ExplainFeedVerb
         await db.Database.OpenConnectionAsync();
         await using var command = page.CreateDbCommand();
         command.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + command.CommandText;
+        OrgScope.Apply(command, orgId); // run as the server would: inside the org's row-level security
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

@@ -6,7 +6,11 @@ namespace ActivityFeed.Api.Data;
 
 public static class DatabaseSetup
 {
+    /// <summary>What the server runs as: a role subject to row-level security (see README, Tenant isolation).</summary>
     public const string ConnectionStringName = "ActivityFeed";
+
+    /// <summary>The schema owner's, for migrations only; when absent, migrations use <see cref="ConnectionStringName"/>.</summary>
+    public const string MigrationsConnectionStringName = "ActivityFeedMigrations";
 
     public static IServiceCollection AddActivityFeedDatabase(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,8 +24,10 @@ public static class DatabaseSetup
             }
 
             options.UseNpgsql(WithHotPathDefaults(connectionString)).UseSnakeCaseNames();
-            // Interceptors registered in DI (the tests count queries per request with one).
+            // Interceptors registered in DI (the tests count queries per request with one), then the
+            // org scope last, so every command as sent sets its org.
             options.AddInterceptors(provider.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+            options.AddInterceptors(OrgScopeInterceptor.Instance);
         });
         return services;
     }
@@ -31,7 +37,8 @@ public static class DatabaseSetup
     /// text, so Npgsql's auto-prepare catches them), and no DISCARD ALL each time EF hands a pooled
     /// connection back: planning a feed page over twenty indexes costs more than running it. Only
     /// where the configured string does not choose for itself. Nothing here sets session state
-    /// (the writer's settings are SET LOCAL), so a connection carries nothing across requests.
+    /// (the writer's settings and the org are SET LOCAL; the batch writer's staging table is
+    /// emptied at every commit), so a connection carries nothing across requests.
     /// </summary>
     public static string WithHotPathDefaults(string connectionString)
     {
@@ -57,10 +64,23 @@ public static class DatabaseSetup
     public static DbContextOptionsBuilder UseSnakeCaseNames(this DbContextOptionsBuilder builder) =>
         builder.UseSnakeCaseNamingConvention();
 
+    /// <summary>
+    /// Applies migrations as the schema owner (<see cref="MigrationsConnectionStringName"/>), on a
+    /// context of its own: the runtime role may not create or alter tables, and the owner's
+    /// context carries no org scope.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var connectionString = configuration.GetConnectionString(MigrationsConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = configuration.GetConnectionString(ConnectionStringName);
+        }
+
+        var options = new DbContextOptionsBuilder<ActivityFeedDb>();
+        options.UseNpgsql(connectionString).UseSnakeCaseNames();
+        await using var db = new ActivityFeedDb(options.Options);
         await db.Database.MigrateAsync(cancellationToken);
     }
 }

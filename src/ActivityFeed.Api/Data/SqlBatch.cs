@@ -36,6 +36,13 @@ public static class SqlBatch
         {
             Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
         };
+        // Raw batches pass no EF interceptor: each sets the ambient org itself (row-level security),
+        // in the same round trip. Inside a transaction it is set already or now; setting it again is harmless.
+        if (OrgScope.Current is { } orgId)
+        {
+            batch.BatchCommands.Add(OrgScope.BatchCommand(orgId));
+        }
+
         foreach (var command in commands)
         {
             batch.BatchCommands.Add(command);

@@ -13,6 +13,7 @@ public static class OrgProvisioning
     public static async Task<ProvisionedOrg?> CreateAsync(ActivityFeedDb db, string name, string? orgId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         orgId ??= Ids.New("org");
+        using var orgScope = OrgScope.Enter(orgId); // the new org's rows pass its own policy
         if (await db.Orgs.AnyAsync(o => o.Id == orgId, cancellationToken))
         {
             return null;

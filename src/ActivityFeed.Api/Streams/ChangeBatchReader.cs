@@ -26,6 +26,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
     /// </param>
     public async Task<Batch> ReadAsync(string orgId, long after, Func<IReadOnlyCollection<StreamSubscriber>> currentSubscribers, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(orgId); // read by the org's shared loop, outside any request
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var events = await db.ChangeEvents.AsNoTracking()
@@ -93,6 +94,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
     /// <summary>The kept counters of these users of one org (missing rows are zeros).</summary>
     public async Task<IReadOnlyDictionary<string, InboxCountsResponse>> CountsAsync(string orgId, IReadOnlyCollection<string> users, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(orgId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var ids = users.ToArray();
@@ -105,6 +107,7 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
     /// <summary>The org's last position and the last one retention removed.</summary>
     public async Task<(long Last, long SweptThrough)> PositionAsync(string orgId, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(orgId);
         await using var scope = scopes.CreateAsyncScope();
         return await ChangeLog.PositionAsync(scope.ServiceProvider.GetRequiredService<ActivityFeedDb>(), orgId, cancellationToken);
     }

@@ -40,18 +40,10 @@ public sealed class ChangeEventSweeper(IServiceScopeFactory scopes, IOptions<Str
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        // One statement: the deleted events' per-org maximum becomes swept_through as they go.
-        await using var command = new NpgsqlCommand("""
-            WITH swept AS (
-                DELETE FROM change_events
-                WHERE ctid IN (SELECT ctid FROM change_events WHERE created_at < @before LIMIT @batch)
-                RETURNING org_id, position),
-            marked AS (
-                UPDATE change_positions AS p SET swept_through = GREATEST(p.swept_through, per_org.through)
-                FROM (SELECT org_id, max(position) AS through FROM swept GROUP BY org_id) AS per_org
-                WHERE p.org_id = per_org.org_id)
-            SELECT count(*)::int FROM swept
-            """, (NpgsqlConnection)db.Database.GetDbConnection());
+        // One statement: the deleted events' per-org maximum becomes swept_through as they go. Across
+        // orgs, so a definer function (see the RowLevelSecurity migration).
+        await using var command = new NpgsqlCommand(
+            "SELECT activityfeed_sweep_change_events(@before, @batch)", (NpgsqlConnection)db.Database.GetDbConnection());
         command.Parameters.AddWithValue("before", before);
         command.Parameters.AddWithValue("batch", BatchSize);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;

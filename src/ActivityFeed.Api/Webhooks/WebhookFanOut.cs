@@ -20,16 +20,12 @@ public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookO
 {
     public const int BatchSize = 500;
 
-    /// <summary>The orgs whose log has moved past their webhook cursor.</summary>
+    /// <summary>The orgs whose log has moved past their webhook cursor (across orgs: a definer function, see the RowLevelSecurity migration).</summary>
     public async Task<IReadOnlyList<string>> OrgsBehindAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
-        return await db.WebhookCursors.AsNoTracking()
-            .Join(db.ChangePositions, c => c.OrgId, p => p.OrgId, (c, p) => new { c.OrgId, c.Position, p.LastPosition })
-            .Where(x => x.LastPosition > x.Position)
-            .Select(x => x.OrgId)
-            .ToListAsync(cancellationToken);
+        return await db.Database.SqlQuery<string>($"SELECT activityfeed_orgs_behind_webhooks() AS \"Value\"").ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -60,6 +56,7 @@ public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookO
     /// <returns>Deliveries written, and whether a full batch was read (more may follow). Zero and false when another process holds the org.</returns>
     public async Task<(int Deliveries, bool More)> FanOutAsync(string orgId, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(orgId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -28,18 +28,16 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
 
     private WebhookOptions Options => options.Value;
 
+    // Both of these look across orgs: definer functions (see the RowLevelSecurity migration).
+
     /// <summary>Marks failed the pending deliveries whose retry window has closed (a webhook disabled for longer than it, say).</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var now = clock.GetUtcNow();
-        return await db.WebhookDeliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.GiveUpAt < now && d.NextAttemptAt <= now)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, DeliveryStatus.Failed)
-                .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
-                .SetProperty(d => d.LastError, d => d.LastError ?? "not delivered within the retry window"), cancellationToken);
+        return (await db.Database.SqlQuery<int>($"SELECT activityfeed_expire_webhook_deliveries({now}) AS \"Value\"")
+            .ToListAsync(cancellationToken)).Single(); // data-modifying: not wrapped, so no SingleAsync
     }
 
     /// <summary>Enabled webhooks that have deliveries due now.</summary>
@@ -47,14 +45,18 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
-        var now = clock.GetUtcNow();
-        // One index probe per enabled webhook, not a pass over every due delivery.
-        return await db.Webhooks.AsNoTracking()
-            .Where(w => w.DisabledAt == null && db.WebhookDeliveries.Any(d =>
-                d.OrgId == w.OrgId && d.WebhookId == w.Id && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now))
-            .Select(w => new DueWebhook(w.OrgId, w.Id))
-            .Take(limit)
-            .ToListAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT org_id, webhook_id FROM activityfeed_due_webhooks(@now, @max)", (NpgsqlConnection)db.Database.GetDbConnection());
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("max", limit);
+        var due = new List<DueWebhook>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new DueWebhook(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return due;
     }
 
     /// <summary>Leases up to <paramref name="max"/> of one webhook's due deliveries, oldest due first.</summary>
@@ -84,6 +86,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("max", max);
         command.Parameters.AddWithValue("lease_end", leaseEnd);
+        OrgScope.Apply(command, webhook.OrgId); // ADO.NET beneath EF: no interceptor sets it
         var claimed = new List<Claimed>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -101,6 +104,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
     /// <summary>Gives a claimed delivery back unattempted (its lease would end mid-attempt, or the process is stopping): due now, its attempt uncounted.</summary>
     public async Task ReleaseAsync(Claimed delivery, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(delivery.OrgId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var now = clock.GetUtcNow();
@@ -184,6 +188,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
 
     private async Task RecordAsync(Claimed delivery, int? status, string? error, CancellationToken cancellationToken)
     {
+        using var orgScope = OrgScope.Enter(delivery.OrgId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
         var now = Infrastructure.Json.Timestamps.Truncate(clock.GetUtcNow());

@@ -19,7 +19,11 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
     public CommandCounter Commands { get; } = new();
     public string OrgId { get; private set; } = "";
     public string AdminKey { get; private set; } = "";
+    /// <summary>The database as its owner (a superuser here): for tests that set up or inspect rows beneath the API.</summary>
     public string ConnectionString => _connectionString;
+
+    /// <summary>What the server connects as: the runtime login, subject to row-level security.</summary>
+    public string RuntimeConnectionString => PostgresServer.AsRuntime(_connectionString);
 
     public async ValueTask InitializeAsync()
     {
@@ -61,7 +65,8 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:ActivityFeed", _connectionString);
+        builder.UseSetting("ConnectionStrings:ActivityFeed", RuntimeConnectionString);
+        builder.UseSetting("ConnectionStrings:ActivityFeedMigrations", _connectionString);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

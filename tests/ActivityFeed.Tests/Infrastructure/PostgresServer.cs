@@ -47,6 +47,8 @@ public sealed class PostgresServer : IAsyncLifetime
         await ExecuteAsync($"CREATE DATABASE \"{_templateName}\"");
         await MigrateAsync(WithDatabase(_templateName));
 
+        await CreateRuntimeLoginAsync(_adminConnectionString);
+
         // A template cannot be cloned while anyone is connected to it.
         NpgsqlConnection.ClearAllPools();
     }
@@ -58,6 +60,33 @@ public sealed class PostgresServer : IAsyncLifetime
             .UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options);
         await db.Database.MigrateAsync();
     }
+
+    public const string RuntimeUser = "activityfeed_test_app";
+
+    /// <summary>
+    /// The login the server runs as: a member of the runtime role the migration made, neither
+    /// superuser nor owner, so row-level security holds for it (a superuser would skip it).
+    /// Roles are the cluster's, so once per cluster, after a first migration.
+    /// </summary>
+    public static async Task CreateRuntimeLoginAsync(string adminConnectionString)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RuntimeUser}') THEN
+                    CREATE ROLE {RuntimeUser} LOGIN PASSWORD '{RuntimeUser}' NOSUPERUSER NOBYPASSRLS IN ROLE activityfeed_runtime;
+                END IF;
+            END $$;
+            GRANT activityfeed_runtime TO {RuntimeUser};
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The same database as the runtime login instead of the owner: what the server connects as.</summary>
+    public static string AsRuntime(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = RuntimeUser, Password = RuntimeUser }.ConnectionString;
 
     /// <summary>A fresh, migrated database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()

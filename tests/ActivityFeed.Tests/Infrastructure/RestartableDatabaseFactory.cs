@@ -24,6 +24,7 @@ public sealed class RestartableDatabaseFactory(PostgresServer server) : ApiFacto
 
         var connectionString = new NpgsqlConnectionStringBuilder(_cluster.AdminConnectionString) { Database = "af_restartable" }.ConnectionString;
         await PostgresServer.MigrateAsync(connectionString);
+        await PostgresServer.CreateRuntimeLoginAsync(connectionString);
         return connectionString;
     }
 

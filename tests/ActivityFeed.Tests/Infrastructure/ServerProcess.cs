@@ -21,6 +21,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <param name="connectionString">The database as its owner; the server runs as the runtime login.</param>
     /// <param name="settings">Configuration keys (<c>A:B</c>) passed as environment variables (<c>A__B</c>).</param>
     public static async Task<ServerProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -34,7 +35,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ConnectionStrings__ActivityFeed"] = connectionString;
+        start.Environment["ConnectionStrings__ActivityFeed"] = PostgresServer.AsRuntime(connectionString);
+        start.Environment["ConnectionStrings__ActivityFeedMigrations"] = connectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ActivityFeed__MigrateOnStartup"] = "false"; // the test host migrated it
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -37,10 +37,9 @@ public sealed class IdempotencyKeySweeper(IServiceScopeFactory scopes, TimeProvi
         int deleted;
         do
         {
-            deleted = await db.Database.ExecuteSqlAsync($"""
-                DELETE FROM idempotency_keys
-                WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys WHERE expires_at < {now} LIMIT {BatchSize}))
-                """, cancellationToken);
+            // Across orgs: a definer function (see the RowLevelSecurity migration).
+            deleted = (await db.Database.SqlQuery<int>($"SELECT activityfeed_sweep_idempotency_keys({now}, {BatchSize}) AS \"Value\"")
+                .ToListAsync(cancellationToken)).Single();
             total += deleted;
         }
         while (deleted == BatchSize);
