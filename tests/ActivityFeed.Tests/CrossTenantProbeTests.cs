@@ -171,7 +171,7 @@ public sealed class CrossTenantProbeTests(TwoTenantApiFactory api) : IClassFixtu
 
         foreach (var parameter in operation.InQuery)
         {
-            if (IdParameters.InQueryOrBody(operation.Name, parameter.Name) is not { } kind)
+            if (IdParameters.InQuery(operation.Name, parameter.Name) is not { } kind)
             {
                 continue;
             }
@@ -305,7 +305,7 @@ public sealed class CrossTenantProbeTests(TwoTenantApiFactory api) : IClassFixtu
 
         JsonNode? Member(string name)
         {
-            if (IdParameters.InQueryOrBody(operation.Name, name) is not { } kind)
+            if (IdParameters.InBody(name) is not { } kind)
             {
                 return null;
             }

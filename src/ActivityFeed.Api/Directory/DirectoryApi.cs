@@ -124,6 +124,13 @@ public static partial class DirectoryApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be 1-128 characters of A-Z a-z 0-9 _ . : -"] });
         }
 
+        // The body parameter is generic, so binding cannot tell it is required: no body, or JSON null, arrives as null.
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the entry's fields as a JSON object, e.g. {\"name\": \"…\"}."] },
+                detail: "This endpoint needs a JSON object body.");
+        }
+
         // Two attempts: a concurrent PUT of the same new id makes the loser's insert an update.
         for (var attempt = 0; ; attempt++)
         {

@@ -73,8 +73,12 @@ public static class IdParameters
         return ByName.TryGetValue(name, out var named) ? named : null;
     }
 
-    /// <summary>The kind a query parameter or body member names: null when it names none (not id-looking), an exception when id-looking but unknown.</summary>
-    public static IdKind? InQueryOrBody(string operation, string name, bool idLookingOnly = true)
+    /// <summary>The kind a body member names, or null (nested members such as <c>board_id</c> name no tenant resource).</summary>
+    public static IdKind? InBody(string name) =>
+        name != "type" && !NotResourceIds.ContainsKey(name) && (name == "id" ? IdKind.Activity : ByName.GetValueOrDefault(name, (IdKind)(-1))) is var kind && kind >= 0 ? kind : null;
+
+    /// <summary>The kind a query parameter names: null when it names none (not id-looking), an exception when id-looking but unknown.</summary>
+    public static IdKind? InQuery(string operation, string name, bool idLookingOnly = true)
     {
         if (NotResourceIds.ContainsKey(name))
         {
