@@ -131,7 +131,8 @@ public static partial class DirectoryApi
                 detail: "This endpoint needs a JSON object body.");
         }
 
-        // Two attempts: a concurrent PUT of the same new id makes the loser's insert an update.
+        // Two attempts: a concurrent PUT of the same new id makes the loser's insert an update, and a
+        // concurrent DELETE of an existing one makes the update an insert.
         for (var attempt = 0; ; attempt++)
         {
             var now = Timestamps.Truncate(clock.GetUtcNow());
@@ -151,7 +152,8 @@ public static partial class DirectoryApi
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException exception) when (attempt == 0 && exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            catch (DbUpdateException exception) when (attempt == 0 && (exception is DbUpdateConcurrencyException
+                                                                       || exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
             {
                 db.ChangeTracker.Clear();
                 continue;
