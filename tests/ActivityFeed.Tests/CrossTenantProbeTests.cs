@@ -94,42 +94,52 @@ public sealed class CrossTenantProbeTests(TwoTenantApiFactory api) : IClassFixtu
         {
             foreach (var (token, user) in new[] { (a.AdminKey, a[IdKind.User]), (a.UserToken, "me") })
             {
-                var url = Fill(operation.Path, name => name == "user_id" ? user : a[IdKind.Org]) + $"?contact_id={b[IdKind.Contact]}";
+                var url = Fill(operation.Path, name => name == "user_id" ? user : a[IdKind.Org]);
                 open.Add((url, await SseClient.OpenAsync(api.ClientWithKey(token), url)));
-                open.Add((url, await SseClient.OpenAsync(api.ClientWithKey(token), Fill(operation.Path, name => name == "user_id" ? user : a[IdKind.Org]))));
+                var filtered = url + $"?contact_id={b[IdKind.Contact]}";
+                open.Add((filtered, await SseClient.OpenAsync(api.ClientWithKey(token), filtered)));
             }
         }
 
-        // B's activity, to B's users (whose ids A's users do not share), on B's contact.
+        // B's activity, to B's users (whose ids A's users do not share), on B's contact; then A's own
+        // on a contact of the same id, which every one of A's streams shows. The change log orders
+        // B's write first, so a stream that would leak it shows it before A's.
         await api.ClientWithKey(b.AdminKey).CreateActivityAsync(b.OrgId, new
         {
             type = "call", contact_id = b[IdKind.Contact], title = $"{b.Tag}-secret streamed", recipients = new[] { b[IdKind.User] },
         });
-        var leaked = new List<string>();
-        foreach (var (url, stream) in open)
+        var control = $"{a.Tag} control written after org B";
+        await api.ClientWithKey(a.AdminKey).CreateActivityAsync(a.OrgId, new { type = "call", contact_id = b[IdKind.Contact], title = control, recipients = new[] { a[IdKind.User] } });
+        var heard = await Task.WhenAll(open.Select(o => EventsUntilAsync(o.Stream, control)));
+        var secrets = b.Secrets.Where(s => s != b[IdKind.Contact]).ToList(); // A may name a contact of that id too
+        var leaked = open.Zip(heard).SelectMany(o => o.Second.Where(e => secrets.Any(s => e.Contains(s, StringComparison.Ordinal))).Select(e => $"{o.First.Url}: {e}")).ToList();
+        var deaf = open.Zip(heard).Where(o => !o.Second.Any(e => e.Contains(control, StringComparison.Ordinal))).Select(o => o.First.Url).ToList();
+        await SecurityReport.RecordAsync("cross-tenant streams", $"{open.Count} streams of org A open while org B wrote, {leaked.Count} leaks");
+        Assert.Empty(leaked);
+        Assert.True(deaf.Count == 0, $"Streams that did not show A's own activity written after B's, so proved nothing: {string.Join(", ", deaf)}");
+    }
+
+    /// <summary>What a stream says up to the event that mentions <paramref name="last"/> (or 15 s of quiet).</summary>
+    private static async Task<List<string>> EventsUntilAsync(SseClient stream, string last)
+    {
+        var events = new List<string>();
+        await using (stream)
         {
-            await using (stream)
+            try
             {
-                try
+                while (events.Count == 0 || !events[^1].Contains(last, StringComparison.Ordinal))
                 {
-                    while (true)
-                    {
-                        var next = await stream.NextAsync(TimeSpan.FromSeconds(1.5));
-                        if (b.Secrets.FirstOrDefault(s => next.Data.Contains(s, StringComparison.Ordinal)) is { } secret)
-                        {
-                            leaked.Add($"{url}: {next.Event} shows '{secret}'");
-                        }
-                    }
+                    var next = await stream.NextAsync(TimeSpan.FromSeconds(15));
+                    events.Add($"{next.Event}: {next.Data}");
                 }
-                catch (TimeoutException)
-                {
-                    // Nothing more came: the expected end.
-                }
+            }
+            catch (TimeoutException)
+            {
+                // Quiet for 15 s without the last event: the caller reports the stream as deaf.
             }
         }
 
-        await SecurityReport.RecordAsync("cross-tenant streams", $"{open.Count} streams of org A open while org B wrote, {leaked.Count} leaks");
-        Assert.Empty(leaked);
+        return events;
     }
 
     private async Task<List<Probe>> PlanAsync(ApiOperation operation, IReadOnlyList<ApiOperation> all)
