@@ -60,4 +60,27 @@ public sealed class ErasureTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await client.DeleteAsync($"/orgs/{org.OrgId}/contacts/c_gone/activities", ActivityClient.Cancel)).ReadJsonAsync(HttpStatusCode.OK);
         await (await client.GetAsync($"/orgs/{org.OrgId}/contacts/c_gone", ActivityClient.Cancel)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task ErasureRacingEditsOfTheContactsActivitiesIsNeverAServerError()
+    {
+        // Found by GeneratedBadInputTests: the repeatable-read erasure failed to serialize against a concurrent PATCH (503).
+        var org = await api.CreateOrgAsync("Erasure race");
+        var client = api.ClientWithKey(org.ApiKey);
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 6; round++)
+        {
+            var ids = new List<string>();
+            for (var i = 0; i < 4; i++)
+            {
+                ids.Add((await client.CreateActivityAsync(org.OrgId, new { type = "call", contact_id = "c_race" })).GetProperty("id").GetString()!);
+            }
+
+            var edits = ids.Select(id => client.PatchActivityAsync(org.OrgId, id, $$"""{"title":"edit {{round}}"}"""));
+            var responses = await Task.WhenAll([.. edits, client.DeleteAsync($"/orgs/{org.OrgId}/contacts/c_race/activities", ActivityClient.Cancel)]);
+            statuses.AddRange(responses.Select(r => r.StatusCode));
+        }
+
+        Assert.All(statuses, status => Assert.True((int)status < 500, $"a {(int)status} among {string.Join(", ", statuses.Select(s => (int)s))}"));
+    }
 }

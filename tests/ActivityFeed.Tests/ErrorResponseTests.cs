@@ -87,4 +87,27 @@ public sealed class ErrorResponseTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.False(problem.TryGetProperty("traceId", out _));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("null")]
+    public async Task DirectoryPutWithoutAnObjectBodyIs400(string? body)
+    {
+        // Found by GeneratedBadInputTests (a PUT with no body, and one of JSON null, were 500s).
+        var response = await api.AdminClient().PutAsync($"/orgs/{api.OrgId}/contacts/c_bodiless", body is null ? null : HttpAssertions.Json(body), Cancel);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _), problem.GetRawText());
+    }
+
+    [Fact]
+    public async Task MergePatchWithInvalidUtf8InAMemberNameIs400()
+    {
+        // Found by GeneratedBadInputTests: bytes E2 82 (a cut-off UTF-8 sequence) opening a member name were a 500.
+        var created = await api.AdminClient().CreateActivityAsync(api.OrgId, new { type = "call" });
+        byte[] body = [.. "{\""u8, 0xE2, 0x82, .. "title\":\"probe\"}"u8];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json");
+        var response = await api.AdminClient().PatchAsync($"/orgs/{api.OrgId}/activities/{created.GetProperty("id").GetString()}", content, Cancel);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

@@ -7,6 +7,7 @@ using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ActivityFeed.Api.Activities;
 
@@ -148,6 +149,24 @@ public static class ActivitiesApi
     public static async Task<Ok<ErasureResponse>> EraseContactActivities(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "contact_id")] string contactId, ActivityFeedDb db, CancellationToken cancellationToken)
     {
+        // A concurrent write to one of the contact's activities makes the repeatable-read transaction
+        // fail to serialize (or deadlock); that writer went on, so erasing again succeeds.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return TypedResults.Ok(new ErasureResponse(await EraseAsync(orgId, contactId, db, cancellationToken)));
+            }
+            catch (Exception exception) when (attempt < 5 && (exception as PostgresException ?? exception.InnerException as PostgresException)
+                                                  is { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+            {
+                // Rolled back with the transaction's disposal; the next attempt starts afresh.
+            }
+        }
+    }
+
+    private static async Task<int> EraseAsync(string orgId, string contactId, ActivityFeedDb db, CancellationToken cancellationToken)
+    {
         // One transaction, so the activities and every stored idempotent response that repeats them go together.
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var ids = await db.Activities.FromSql($"SELECT * FROM activities WHERE org_id = {orgId} AND contact_id = {contactId} FOR UPDATE")
@@ -163,7 +182,7 @@ public static class ActivitiesApi
         await db.Contacts.Where(c => c.OrgId == orgId && c.Id == contactId).ExecuteDeleteAsync(cancellationToken);
         await ChangeLog.RecordAsync(db, orgId, ids.Select(id => new Change(ChangeKinds.Deleted, id)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new ErasureResponse(deleted));
+        return deleted;
     }
 
     private static string ActivityLocation(string orgId, string id) => $"/orgs/{Uri.EscapeDataString(orgId)}/activities/{id}";

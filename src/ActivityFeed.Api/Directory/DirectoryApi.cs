@@ -124,7 +124,15 @@ public static partial class DirectoryApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be 1-128 characters of A-Z a-z 0-9 _ . : -"] });
         }
 
-        // Two attempts: a concurrent PUT of the same new id makes the loser's insert an update.
+        // The body parameter is generic, so binding cannot tell it is required: no body, or JSON null, arrives as null.
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the entry's fields as a JSON object, e.g. {\"name\": \"…\"}."] },
+                detail: "This endpoint needs a JSON object body.");
+        }
+
+        // Two attempts: a concurrent PUT of the same new id makes the loser's insert an update, and a
+        // concurrent DELETE of an existing one makes the update an insert.
         for (var attempt = 0; ; attempt++)
         {
             var now = Timestamps.Truncate(clock.GetUtcNow());
@@ -144,7 +152,8 @@ public static partial class DirectoryApi
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException exception) when (attempt == 0 && exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            catch (DbUpdateException exception) when (attempt == 0 && (exception is DbUpdateConcurrencyException
+                                                                       || exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }))
             {
                 db.ChangeTracker.Clear();
                 continue;

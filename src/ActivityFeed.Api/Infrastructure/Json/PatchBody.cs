@@ -15,6 +15,13 @@ public sealed record PatchBody(JsonObject? Patch, IDictionary<string, string[]>?
         // Read whole (the body limit bounds it) so that a duplicated member can be named by its path.
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
+        // The parser checks UTF-8 only in what it decodes; a bad byte in a member name would surface
+        // later as an InvalidOperationException (a 500), so the whole body is checked first.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            return new(null, new Dictionary<string, string[]> { ["body"] = ["The body is not valid UTF-8."] }, "The body must be UTF-8 encoded JSON.");
+        }
+
         JsonNode? body;
         try
         {
