@@ -71,7 +71,11 @@ cat "$ACTIVITYFEED_VALIDATION_REPORT"
   || { echo "The C# and TypeScript walks did not both report their validated answers."; exit 1; }
 
 echo "== adversarial suites (docs/security.md quotes these counts)"
-if [ -s "$ACTIVITYFEED_SECURITY_REPORT" ]; then cat "$ACTIVITYFEED_SECURITY_REPORT"; else echo "no adversarial suite reported"; fi
+cat "$ACTIVITYFEED_SECURITY_REPORT"
+for suite in "cross-tenant probes" "generated bad input" "faults: server SIGKILLed mid-batch" "faults: database restarted under load" \
+             "faults: concurrent PATCHes of one activity" "faults: overlapping concurrent batches"; do
+  grep -q "^$suite: " "$ACTIVITYFEED_SECURITY_REPORT" || { echo "The adversarial suite '$suite' did not report its counts."; exit 1; }
+done
 
 echo "== OpenAPI lint (Redocly, Spectral) and the committed generated clients"
 (cd tools && npm run --silent lint:openapi && npm run --silent lint:spectral)
