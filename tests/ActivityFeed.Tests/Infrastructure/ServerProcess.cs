@@ -118,6 +118,44 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the server with only these settings (environment, <c>A:B</c> as <c>A__B</c>) until it
+    /// exits by itself: for configurations that must stop it at start-up. Fails after 60 s.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var dll = ServerDll();
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{LocalMachine.FreePort()}"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(ActivityClient.Cancel);
+        var error = process.StandardError.ReadToEndAsync(ActivityClient.Cancel);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ActivityClient.Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("The server did not stop by itself within 60 s.");
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
     /// <summary>The server's own build output (it has its runtimeconfig), beside this test build.</summary>
     private static string ServerDll()
     {
