@@ -108,7 +108,7 @@ public static class ActivitiesApi
     public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetActivity(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, DirectoryEnricher enricher, CancellationToken cancellationToken)
     {
-        var row = await ActivityRows.Enriched(db, db.Activities.AsNoTracking().Where(a => a.OrgId == orgId && a.Id == id)).SingleOrDefaultAsync(cancellationToken);
+        var row = await ActivityRows.ById(db, orgId, id, cancellationToken);
         return row is null
             ? ActivityNotFound(id)
             : TypedResults.Ok((await enricher.EnrichNoteUsersAsync(orgId, [ActivityMapping.ToResponse(row)], cancellationToken))[0]);

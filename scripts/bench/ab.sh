@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A/B of two server builds on one loaded database: both servers run at once, each is warmed up,
+# then wrk alternates between them for ROUNDS rounds of DURATION seconds on one request path, so
+# machine noise falls on both alike and the ratio is what counts.
+# Usage: CONNECTION="Host=…;Database=…;Username=…" KEY=afk.… \
+#          scripts/bench/ab.sh <old build dir> <new build dir> </orgs/…/path>
+#   ROUNDS (3), DURATION (15), WARMUP (40), CONNECTIONS (16). A build dir holds ActivityFeed.Api.dll
+#   (e.g. `dotnet build src/ActivityFeed.Api -c Release -o /tmp/new`). The database must already
+#   be migrated for the newer build (start it once alone with ActivityFeed:MigrateOnStartup).
+set -euo pipefail
+old=$1 new=$2 path=$3
+: "${CONNECTION:?set CONNECTION to the connection string of the database}" "${KEY:?set KEY to an API key of the org}"
+rounds=${ROUNDS:-3} duration=${DURATION:-15} warmup=${WARMUP:-40} connections=${CONNECTIONS:-16}
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+
+start() { # dir port
+  (cd "$1" && ConnectionStrings__ActivityFeed="$CONNECTION" ASPNETCORE_ENVIRONMENT=Production \
+    ActivityFeed__RateLimit__Enabled=false ActivityFeed__MigrateOnStartup=false Serilog__MinimumLevel__Default=Warning \
+    exec dotnet ActivityFeed.Api.dll --urls "http://127.0.0.1:$2") >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$2/health/ready" >/dev/null && return; sleep 0.5; done
+  echo "the server in $1 did not become ready" >&2; exit 1
+}
+rate() { # port seconds
+  wrk -t2 -c"$connections" -d"$2"s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$1$path" | awk '/Requests\/sec/ {print $2}'
+}
+
+start "$old" 5201
+start "$new" 5202
+for port in 5201 5202; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port$path")
+  [ "$status" = 200 ] || { echo "GET $path on $port answered $status" >&2; exit 1; }
+  rate "$port" "$warmup" >/dev/null # tiered JIT reaches steady speed
+done
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); c=$connections, t=2, ${rounds} rounds of ${duration}s each, alternating"
+for round in $(seq 1 "$rounds"); do
+  a=$(rate 5201 "$duration"); b=$(rate 5202 "$duration")
+  echo "round $round: old $a req/s, new $b req/s, new/old $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}')"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
