@@ -25,24 +25,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="settings">Configuration keys (<c>A:B</c>) passed as environment variables (<c>A__B</c>).</param>
     public static async Task<ServerProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var dll = ServerDll();
-        var port = LocalMachine.FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var url = $"http://127.0.0.1:{LocalMachine.FreePort()}";
+        var start = Start(url, settings);
         start.Environment["ConnectionStrings__ActivityFeed"] = PostgresServer.AsRuntime(connectionString);
         start.Environment["ConnectionStrings__ActivityFeedMigrations"] = connectionString;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ActivityFeed__MigrateOnStartup"] = "false"; // the test host migrated it
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+        start.Environment.TryAdd("ActivityFeed__MigrateOnStartup", "false"); // the test host migrated it
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var server = new ServerProcess(process, url);
@@ -124,21 +111,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var dll = ServerDll();
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{LocalMachine.FreePort()}"])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        using var process = Process.Start(Start($"http://127.0.0.1:{LocalMachine.FreePort()}", settings))
+                            ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync(ActivityClient.Cancel);
         var error = process.StandardError.ReadToEndAsync(ActivityClient.Cancel);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ActivityClient.Cancel);
@@ -156,7 +130,27 @@ public sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>The server's own build output (it has its runtimeconfig), beside this test build.</summary>
+    /// <summary>The built server on <paramref name="url"/> in the Testing environment, with the settings as environment variables.</summary>
+    private static ProcessStartInfo Start(string url, IReadOnlyDictionary<string, string>? settings)
+    {
+        var dll = ServerDll();
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return start;
+    }
+
+        /// <summary>The server's own build output (it has its runtimeconfig), beside this test build.</summary>
     private static string ServerDll()
     {
         var testOutput = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
