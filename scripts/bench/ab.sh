@@ -8,6 +8,9 @@
 #   (e.g. `dotnet build src/ActivityFeed.Api -c Release -o /tmp/new`). The database must already
 #   be migrated for the newer build (start it once alone with ActivityFeed:MigrateOnStartup).
 set -euo pipefail
+# shellcheck source=../lib/bench-tools.sh
+source "$(dirname "$0")/../lib/bench-tools.sh"
+ensure_bench_tools
 old=$1 new=$2 path=$3
 : "${CONNECTION:?set CONNECTION to the connection string of the database}" "${KEY:?set KEY to an API key of the org}"
 rounds=${ROUNDS:-3} duration=${DURATION:-15} warmup=${WARMUP:-40} connections=${CONNECTIONS:-16}

@@ -19,6 +19,9 @@ out=docs/benchmarks-hotpaths.generated.md
 pgdata="${ACTIVITYFEED_PGDATA:-$root/.data/pg}"
 # shellcheck source=../lib/postgres.sh
 source scripts/lib/postgres.sh
+# shellcheck source=../lib/bench-tools.sh
+source scripts/lib/bench-tools.sh
+ensure_bench_tools
 
 ensure_local_cluster "$pgdata" "$port"
 psql_() { psql -h 127.0.0.1 -p "$port" -U postgres "$@"; }

@@ -18,6 +18,9 @@ rows=${ROWS:-200000}
 base=${BENCH_BASE:-$(git merge-base HEAD main)}
 # shellcheck source=../lib/postgres.sh
 source scripts/lib/postgres.sh
+# shellcheck source=../lib/bench-tools.sh
+source scripts/lib/bench-tools.sh
+ensure_bench_tools
 ensure_local_cluster "$pgdata" "$port"
 psql_() { psql -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 psql_ -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null

@@ -38,7 +38,7 @@ public sealed class CreatedRangeOnOccurredSortTests(ApiFactory api) : IClassFixt
         Assert.Empty(errors);
 
         await using var db = QueryPlans.OpenDb(api);
-        var plan = await QueryPlans.ExplainAsync(db, FeedQuery.Page(FeedQuery.Filtered(db, api.OrgId, filters), filters, null).Take(26));
+        var plan = await QueryPlans.ExplainAsync(db, FeedSql.Page(api.OrgId, filters, null, 0, 26));
 
         var walk = plan.Split('\n').SkipWhile(l => !l.Contains("ix_activities_org_id_occurred_at_id", StringComparison.Ordinal)).Take(2).ToList();
         Assert.True(walk.Count == 2 && walk[1].Contains("Index Cond", StringComparison.Ordinal) && walk[1].Contains("occurred_at <=", StringComparison.Ordinal),

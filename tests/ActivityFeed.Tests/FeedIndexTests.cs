@@ -51,11 +51,10 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Empty(errors);
 
         await using var db = QueryPlans.OpenDb(api);
-        var filtered = FeedQuery.Filtered(db, api.OrgId, filters);
         foreach (var (name, query) in new[]
                  {
-                     ("first page", FeedQuery.Page(filtered, filters, null).Take(26)),
-                     ("keyset page", FeedQuery.Page(filtered, filters, new FeedCursor("org", filters.Canonical, FeedCursor.ToMicros(DateTimeOffset.UtcNow.AddDays(-7)), "act_M")).Take(26)),
+                     ("first page", FeedSql.Page(api.OrgId, filters, null, 0, 26)),
+                     ("keyset page", FeedSql.Page(api.OrgId, filters, new FeedCursor("org", filters.Canonical, FeedCursor.ToMicros(DateTimeOffset.UtcNow.AddDays(-7)), "act_M"), 0, 26)),
                  })
         {
             var plan = await QueryPlans.ExplainAsync(db, query);
@@ -85,7 +84,10 @@ public sealed class FeedIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
             var singleEquality = filterCount == 1 && selective.Count == 1 && !values.ContainsKey("external_id");
             if (filter.Length == 0 || (singleEquality && defaultSortColumn))
             {
-                Assert.False(plan.Contains("Sort", StringComparison.Ordinal) && !plan.Contains("Incremental Sort", StringComparison.Ordinal),
+                // The page is cut (Limit) before its rows are joined to the directory and put back in
+                // order: only the plan from the Limit down reads the table, and it must not sort.
+                var page = plan[plan.IndexOf("Limit", StringComparison.Ordinal)..];
+                Assert.False(page.Contains("Sort", StringComparison.Ordinal) && !page.Contains("Incremental Sort", StringComparison.Ordinal),
                     $"{parameters} ({name}) sorts instead of reading in index order:\n{plan}");
             }
         }

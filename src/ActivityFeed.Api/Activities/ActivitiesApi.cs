@@ -106,12 +106,10 @@ public static class ActivitiesApi
     }
 
     public static async Task<Results<Ok<ActivityResponse>, ProblemHttpResult>> GetActivity(
-        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, DirectoryEnricher enricher, CancellationToken cancellationToken)
+        [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "id")] string id, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        var row = await ActivityRows.ById(db, orgId, id, cancellationToken);
-        return row is null
-            ? ActivityNotFound(id)
-            : TypedResults.Ok((await enricher.EnrichNoteUsersAsync(orgId, [ActivityMapping.ToResponse(row)], cancellationToken))[0]);
+        var row = await ActivityRows.ByIdAsync(db, orgId, id, cancellationToken);
+        return row is null ? ActivityNotFound(id) : TypedResults.Ok(ActivityMapping.ToResponse(row));
     }
 
     public static async Task<Results<Ok<ActivityResponse>, ValidationProblem, ProblemHttpResult>> PatchActivity(

@@ -64,24 +64,22 @@ public static class ActivityMapping
 
     public static ActivityResponse ToResponse(Activity a) => ToResponse(new ActivityRow { Activity = a });
 
-    /// <summary>A row as the response; the directory entries it carries fill the embedded objects (all but the note's user).</summary>
+    /// <summary>A row as the response; the directory entries it carries fill the embedded objects.</summary>
     public static ActivityResponse ToResponse(ActivityRow row)
     {
         var a = row.Activity;
         var note = a.Note is null ? null : JsonSerializer.Deserialize<StoredNote>(a.Note, Json);
         return new ActivityResponse(
             a.Id, a.Type, a.OccurredAt, a.CreatedAt, a.UpdatedAt,
-            a.ActorId is null ? null : row.Actor is { } u ? new ActorObject(u.Id, u.Name, u.Email, u.Avatar, u.SeenAt) : new ActorObject(a.ActorId),
-            a.AssistantId is null ? null : row.Assistant is { } s ? new AssistantObject(s.Id, s.Name, s.AvatarUrl) : new AssistantObject(a.AssistantId),
+            a.ActorId is null ? null : row.Embedded.Actor ?? new ActorObject(a.ActorId),
+            a.AssistantId is null ? null : row.Embedded.Assistant ?? new AssistantObject(a.AssistantId),
             a.ContactId, a.VisitorId, a.CustomerId, a.TableId, a.RecordId,
-            a.SegmentId is null ? null : row.Segment is { } g
-                ? new SegmentObject(g.Id, g.Name, g.Color, g.ContactsCount, DirectoryApi.Boards(g.Boards), g.CreatedAt, g.UpdatedAt)
-                : new SegmentObject(a.SegmentId),
-            a.BroadcastId is null ? null : row.Broadcast is { } b ? new BroadcastObject(b.Id, b.Name) : new BroadcastObject(a.BroadcastId),
+            a.SegmentId is null ? null : row.Embedded.Segment ?? new SegmentObject(a.SegmentId),
+            a.BroadcastId is null ? null : row.Embedded.Broadcast ?? new BroadcastObject(a.BroadcastId),
             a.RelationType is null ? null : new Relation(a.RelationType, a.RelationId),
             a.Title, a.Description, a.FormattedDescription, a.Comment,
             note is null ? null : new NoteObject(note.Id, note.Content, a.ContactId, note.Attachments,
-                note.UserId is null ? null : new NoteUserObject(note.UserId), a.CreatedAt, a.UpdatedAt),
+                note.UserId is null ? null : row.Embedded.NoteUser ?? new NoteUserObject(note.UserId), a.CreatedAt, a.UpdatedAt),
             a.Attachments is null ? [] : JsonSerializer.Deserialize<List<FileObject>>(a.Attachments, Json) ?? [],
             a.File is null ? null : JsonSerializer.Deserialize<FileObject>(a.File, Json),
             a.Tags, a.PinnedAt, a.Channel, a.Recipients, a.ExternalId,

@@ -1,4 +1,3 @@
-using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Paging;
@@ -50,12 +49,12 @@ public static class ExplainFeedVerb
         }
 
         var db = scope.ServiceProvider.GetRequiredService<ActivityFeedDb>();
-        var page = ActivityRows.Enriched(db, FeedQuery.Page(FeedQuery.Filtered(db, orgId, filters), filters, cursor).Take(take + 1));
+        var page = FeedSql.Page(orgId, filters, cursor, 0, take + 1);
         await db.Database.OpenConnectionAsync();
-        await using var command = page.CreateDbCommand();
-        command.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + command.CommandText;
-        OrgScope.Apply(command, orgId); // run as the server would: inside the org's row-level security
-        await using var reader = await command.ExecuteReaderAsync();
+        using var org = OrgScope.Enter(orgId); // run as the server would: inside the org's row-level security
+        page.CommandText = "EXPLAIN (ANALYZE, BUFFERS) " + page.CommandText;
+        await using var batch = SqlBatch.Create(db, [page]);
+        await using var reader = await batch.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             Console.Out.WriteLine(reader.GetString(0));

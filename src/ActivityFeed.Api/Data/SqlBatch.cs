@@ -69,6 +69,26 @@ public static class SqlBatch
     }
 
     /// <summary>
+    /// Runs the commands in one round trip on the context's connection (opened for the call when it
+    /// is closed) and hands their results to <paramref name="read"/>, one result set per command.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(
+        ActivityFeedDb db, IEnumerable<NpgsqlBatchCommand> commands, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var batch = Create(db, commands);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            return await read(reader);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
     /// Runs the commands and COMMIT in one round trip, ending the context's open transaction; the
     /// transaction object then only needs disposing. A failing statement skips the rest (COMMIT
     /// included) and leaves the transaction for the caller to roll back.

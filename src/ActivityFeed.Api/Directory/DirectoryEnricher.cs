@@ -56,27 +56,6 @@ public sealed class DirectoryEnricher(ActivityFeedDb db)
         }).ToList();
     }
 
-    /// <summary>
-    /// For rows whose actor, assistant, segment and broadcast came joined (<see cref="ActivityRows"/>):
-    /// fills the note users only, with one query when the page has any.
-    /// </summary>
-    public async Task<IReadOnlyList<ActivityResponse>> EnrichNoteUsersAsync(string orgId, IReadOnlyList<ActivityResponse> items, CancellationToken cancellationToken)
-    {
-        var userIds = Ids(items.Select(i => i.Note?.User?.Id));
-        if (userIds.Length == 0)
-        {
-            return items;
-        }
-
-        var users = await db.Users.AsNoTracking()
-            .Where(u => u.OrgId == orgId && userIds.Contains(u.Id))
-            .Select(u => new NoteUserObject(u.Id, u.Name, u.Avatar))
-            .ToDictionaryAsync(u => u.Id, cancellationToken);
-        return items.Select(item => item.Note is { User: { } noteUser } note
-            ? item with { Note = note with { User = users.GetValueOrDefault(noteUser.Id, noteUser) } }
-            : item).ToList();
-    }
-
     public async Task<ActivityResponse> EnrichAsync(string orgId, ActivityResponse item, CancellationToken cancellationToken) =>
         (await EnrichAsync(orgId, [item], cancellationToken))[0];
 

@@ -20,8 +20,26 @@ public static class QueryPlans
     public static async Task<string> ExplainAsync<T>(ActivityFeedDb db, IQueryable<T> query)
     {
         await db.Database.OpenConnectionAsync(ActivityClient.Cancel);
-        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ActivityClient.Cancel);
         await using var command = (NpgsqlCommand)query.CreateDbCommand();
+        return await ExplainAsync(db, command);
+    }
+
+    /// <summary>The plan of a statement the server sends as it is (positional parameters), with sequential scans disabled.</summary>
+    public static async Task<string> ExplainAsync(ActivityFeedDb db, NpgsqlBatchCommand statement)
+    {
+        await db.Database.OpenConnectionAsync(ActivityClient.Cancel);
+        await using var command = new NpgsqlCommand(statement.CommandText, (NpgsqlConnection)db.Database.GetDbConnection());
+        foreach (NpgsqlParameter parameter in statement.Parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        return await ExplainAsync(db, command);
+    }
+
+    private static async Task<string> ExplainAsync(ActivityFeedDb db, NpgsqlCommand command)
+    {
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ActivityClient.Cancel);
         command.CommandText = "EXPLAIN " + command.CommandText;
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ActivityClient.Cancel);

@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ActivityFeed.Api.Activities.Feeds;
 
 /// <summary>
-/// The one SQL shape every feed uses: org scope, filters, then a total order (sort column, id) with
-/// a keyset condition, so each filter lands on an org-leading index and a page costs the same at
-/// any depth.
+/// The feed filters and keyset order as EF queries, for lists that compose them further (the inbox
+/// joins them to its items, the dialects project their own shapes). The feeds themselves run the same
+/// conditions as SQL text (<see cref="FeedSql"/>); <c>FeedSqlEquivalenceTests</c> hold the two to the same rows.
 /// </summary>
 public static class FeedQuery
 {
@@ -108,10 +108,6 @@ public static class FeedQuery
             SortField.UpdatedAt => a => a.UpdatedAt,
             _ => a => a.OccurredAt,
         }, a => a.Id, filters.Descending, after);
-
-    /// <summary>A page (<see cref="Page"/>, limited) as response rows with their directory entries, in one statement.</summary>
-    public static Task<List<ActivityRow>> PageRowsAsync(ActivityFeedDb db, IQueryable<Activity> page, CancellationToken cancellationToken) =>
-        ActivityRows.Enriched(db, page).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Orders rows by (sort key, id) and keeps those after the cursor's row, as one row-value

@@ -4,8 +4,8 @@ using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.OpenApi;
+using Npgsql;
 
 namespace ActivityFeed.Api.Activities.Feeds;
 
@@ -57,19 +57,30 @@ public static class FeedsApi
         }
 
         var (filters, page, cursor) = (request.Filters, request.Page, request.Cursor);
-        var filtered = FeedQuery.Filtered(services.Db, orgId, filters);
-        var paged = FeedQuery.Page(filtered, filters, cursor);
-        if (cursor is null && page.Offset > 0)
+        var offset = cursor is null ? page.Offset : 0;
+        // The page and its total in one round trip: the rows come first, the count second.
+        NpgsqlBatchCommand[] statements = page.IncludeTotal
+            ? [FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1), FeedSql.Count(orgId, filters)]
+            : [FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1)];
+        var (rows, total) = await SqlBatch.ReadAsync(services.Db, statements, async reader =>
         {
-            paged = paged.Skip(page.Offset);
-        }
+            var rows = new List<ActivityRow>(page.Take + 1);
+            while (await reader.ReadAsync(http.RequestAborted))
+            {
+                rows.Add(ActivityRows.Read(reader));
+            }
 
-        var rows = await FeedQuery.PageRowsAsync(services.Db, paged.Take(page.Take + 1), http.RequestAborted);
-        long? total = page.IncludeTotal ? await filtered.LongCountAsync(http.RequestAborted) : null;
+            long? total = null;
+            if (page.IncludeTotal && await reader.NextResultAsync(http.RequestAborted) && await reader.ReadAsync(http.RequestAborted))
+            {
+                total = reader.GetInt64(0);
+            }
+
+            return (rows, total);
+        }, http.RequestAborted);
         var hasMore = rows.Count > page.Take;
         var items = rows.Take(page.Take).Select(ActivityMapping.ToResponse).ToList();
-        var enriched = await services.Enricher.EnrichNoteUsersAsync(orgId, items, http.RequestAborted);
-        return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, enriched, hasMore,
+        return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, items, hasMore,
             a => (FeedQuery.SortValue(a, filters.SortBy), a.Id), total));
     }
 
@@ -90,4 +101,4 @@ public static class FeedsApi
     ];
 }
 
-public sealed record FeedServices(ActivityFeedDb Db, CursorCodec Cursors, Directory.DirectoryEnricher Enricher);
+public sealed record FeedServices(ActivityFeedDb Db, CursorCodec Cursors);
