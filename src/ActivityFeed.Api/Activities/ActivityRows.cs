@@ -53,16 +53,19 @@ public static class ActivityRows
 
     /// <summary>Runs <paramref name="command"/> (a statement of <see cref="Enriched"/>) and reads its rows.</summary>
     public static Task<List<ActivityRow>> ReadAsync(ActivityFeedDb db, NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
-        SqlBatch.ReadAsync(db, [command], async reader =>
-        {
-            var rows = new List<ActivityRow>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(Read(reader));
-            }
+        SqlBatch.ReadAsync(db, [command], reader => ReadAllAsync(reader, cancellationToken), cancellationToken);
 
-            return rows;
-        }, cancellationToken);
+    /// <summary>Every row of the reader's current result set (a statement of <see cref="Enriched"/>).</summary>
+    public static async Task<List<ActivityRow>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<ActivityRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
 
     /// <summary>A row of <see cref="Enriched"/>.</summary>
     public static ActivityRow Read(DbDataReader r) => new()

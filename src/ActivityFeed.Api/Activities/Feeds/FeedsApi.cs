@@ -64,12 +64,7 @@ public static class FeedsApi
             : [FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1)];
         var (rows, total) = await SqlBatch.ReadAsync(services.Db, statements, async reader =>
         {
-            var rows = new List<ActivityRow>(page.Take + 1);
-            while (await reader.ReadAsync(http.RequestAborted))
-            {
-                rows.Add(ActivityRows.Read(reader));
-            }
-
+            var rows = await ActivityRows.ReadAllAsync(reader, http.RequestAborted);
             long? total = null;
             if (page.IncludeTotal && await reader.NextResultAsync(http.RequestAborted) && await reader.ReadAsync(http.RequestAborted))
             {
