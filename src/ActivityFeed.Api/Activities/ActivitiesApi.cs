@@ -135,7 +135,7 @@ public static class ActivitiesApi
         return await writer.PatchAsync(orgId, id, patch, cancellationToken) switch
         {
             null => ActivityNotFound(id),
-            { Activity: { } activity } => TypedResults.Ok(await enricher.EnrichAsync(orgId, ActivityMapping.ToResponse(activity), cancellationToken)),
+            { Activity: { } activity } => TypedResults.Ok(await ActivityResponses.EnrichedAsync(enricher, orgId, activity, cancellationToken)),
             var failed => TypedResults.ValidationProblem(failed.Errors!, detail: failed.Detail),
         };
     }

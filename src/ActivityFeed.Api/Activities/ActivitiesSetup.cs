@@ -15,7 +15,6 @@ public static class ActivitiesSetup
         services.AddSingleton<MetadataSchemas>();
         services.AddScoped<ActivityTypeCatalog>();
         services.AddScoped<ActivityWriter>();
-        services.AddScoped<Directory.DirectoryEnricher>();
         services.AddSingleton<CursorKey>();
         services.AddSingleton<CursorCodec>();
         services.AddSingleton<IdempotencyKeySweeper>();

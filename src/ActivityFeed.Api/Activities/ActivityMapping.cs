@@ -1,6 +1,7 @@
 using System.Text.Json;
-using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Infrastructure.Identifiers;
+using ActivityFeed.Api.Infrastructure.Json;
 
 namespace ActivityFeed.Api.Activities;
 
@@ -10,15 +11,8 @@ public sealed record StoredNote(string Id, string? Content, IReadOnlyList<FileOb
 /// <summary>Request → row and row → response. The jsonb columns hold snake_case JSON of these records.</summary>
 public static class ActivityMapping
 {
-    private static readonly JsonSerializerOptions Json = CreateOptions();
+    private static readonly JsonSerializerOptions Json = JsonSetup.Options;
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions();
-        Infrastructure.Json.JsonSetup.Apply(options);
-        return options;
-    }
 
     public static Activity ToEntity(string orgId, CreateActivityRequest request, DateTimeOffset now, DescriptionSanitizer sanitizer, byte[] requestHash)
     {
@@ -63,6 +57,13 @@ public static class ActivityMapping
     }
 
     public static ActivityResponse ToResponse(Activity a) => ToResponse(new ActivityRow { Activity = a });
+
+    /// <summary>The directory entries the row refers to, for rows read without their joins.</summary>
+    public static EmbeddedIds EmbeddedIdsOf(Activity a) => new(a.ActorId, a.AssistantId, a.SegmentId, a.BroadcastId,
+        a.Note is null ? null : JsonSerializer.Deserialize<StoredNote>(a.Note, Json)?.UserId);
+
+    /// <summary>The directory entries a create names by embedded object, for the directory to store.</summary>
+    public static EntryMentions MentionsOf(CreateActivityRequest r) => new(r.Actor, r.Note?.User, r.Assistant, r.Segment, r.Broadcast);
 
     /// <summary>A row as the response; the directory entries it carries fill the embedded objects.</summary>
     public static ActivityResponse ToResponse(ActivityRow row)

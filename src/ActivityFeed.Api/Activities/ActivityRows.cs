@@ -40,8 +40,35 @@ public static class ActivityRows
     /// <c>activities a</c>, filtered, ordered and limited), in <paramref name="orderBy"/>: the page
     /// is cut first, then each of its rows joined to its directory entries.
     /// </summary>
-    public static string Enriched(string page, string orderBy) =>
-        $"SELECT {Columns}, {EmbeddedEntriesSql.Columns}\nFROM ({page}) AS a\n{EmbeddedEntriesSql.Joins("a")}\nORDER BY {orderBy}";
+    /// <param name="extraColumns">Columns of the page's own after the directory's (", a.read_at, …"), from <see cref="ExtraOrdinal"/> on.</param>
+    public static string Enriched(string page, string orderBy, string extraColumns = "") =>
+        $"SELECT {Columns}, {EmbeddedEntriesSql.Columns}{extraColumns}\nFROM ({page}) AS a\n{EmbeddedEntriesSql.Joins("a")}\nORDER BY {orderBy}";
+
+    /// <summary>The ordinal of the first extra column of <see cref="Enriched"/>.</summary>
+    public static readonly int ExtraOrdinal = ColumnNames.Length + EmbeddedEntriesSql.ColumnCount;
+
+    /// <summary>
+    /// A list page and, when asked, its total in one round trip: the rows of <paramref name="page"/>
+    /// (read by <paramref name="read"/>) first, the single count of <paramref name="count"/> second.
+    /// </summary>
+    public static Task<(List<T> Rows, long? Total)> PageAsync<T>(
+        ActivityFeedDb db, NpgsqlBatchCommand page, NpgsqlBatchCommand? count, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        SqlBatch.ReadAsync(db, count is null ? [page] : [page, count], async reader =>
+        {
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
+
+            long? total = null;
+            if (count is not null && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken))
+            {
+                total = reader.GetInt64(0);
+            }
+
+            return (rows, total);
+        }, cancellationToken);
 
     /// <summary>One activity by id as a response row, or null.</summary>
     public static async Task<ActivityRow?> ByIdAsync(ActivityFeedDb db, string orgId, string id, CancellationToken cancellationToken)
@@ -51,21 +78,13 @@ public static class ActivityRows
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>The activities of <paramref name="ids"/> that exist, as response rows, in id order.</summary>
+    public static Task<List<ActivityRow>> ByIdsAsync(ActivityFeedDb db, string orgId, string[] ids, CancellationToken cancellationToken) =>
+        ReadAsync(db, SqlBatch.Command(Enriched($"SELECT {Columns} FROM activities a WHERE a.org_id = $1 AND a.id = ANY($2)", "a.id"), orgId, ids), cancellationToken);
+
     /// <summary>Runs <paramref name="command"/> (a statement of <see cref="Enriched"/>) and reads its rows.</summary>
-    public static Task<List<ActivityRow>> ReadAsync(ActivityFeedDb db, NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
-        SqlBatch.ReadAsync(db, [command], reader => ReadAllAsync(reader, cancellationToken), cancellationToken);
-
-    /// <summary>Every row of the reader's current result set (a statement of <see cref="Enriched"/>).</summary>
-    public static async Task<List<ActivityRow>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        var rows = new List<ActivityRow>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(Read(reader));
-        }
-
-        return rows;
-    }
+    public static async Task<List<ActivityRow>> ReadAsync(ActivityFeedDb db, NpgsqlBatchCommand command, CancellationToken cancellationToken) =>
+        (await PageAsync(db, command, null, Read, cancellationToken)).Rows;
 
     /// <summary>A row of <see cref="Enriched"/>.</summary>
     public static ActivityRow Read(DbDataReader r) => new()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using FluentValidation;
 
 namespace ActivityFeed.Api.Activities;
@@ -7,16 +8,12 @@ namespace ActivityFeed.Api.Activities;
 /// <summary>The field rules shared by create, batch and patch, so a value is judged the same way everywhere.</summary>
 public static class ActivityRules
 {
-    public const string ClientIdPattern = "^[A-Za-z0-9_.:-]{1,128}$";
     public const string TypePattern = @"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$";
     public const int MaxTags = 20;
     public const int MaxTagLength = 64;
     public const int MaxAttachments = 50;
     public const int MaxRecipients = 100;
     public const int MaxMetadataBytes = 64 * 1024;
-
-    public static IRuleBuilderOptions<T, string?> ClientId<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Matches(ClientIdPattern).WithMessage("{PropertyName} must be 1-128 characters of A-Z a-z 0-9 _ . : -");
 
     public static IRuleBuilderOptions<T, string?> ActivityType<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().MaximumLength(64).Matches(TypePattern)

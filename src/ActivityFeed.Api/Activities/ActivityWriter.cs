@@ -81,8 +81,8 @@ public sealed class ActivityWriter(
                 ], cancellationToken);
 
                 var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
-                var items = new ActivityResponse[requests.Length];
-                var newRequests = new List<CreateActivityRequest>();
+                var rows = new Activity[requests.Length];
+                var mentions = new List<EntryMentions>();
                 var createdActivities = new List<Activity>();
                 for (var i = 0; i < requests.Length; i++)
                 {
@@ -96,14 +96,14 @@ public sealed class ActivityWriter(
                             });
                         }
 
-                        items[i] = ActivityMapping.ToResponse(previous);
+                        rows[i] = previous;
                         continue;
                     }
 
-                    newRequests.Add(requests[i]);
+                    mentions.Add(ActivityMapping.MentionsOf(requests[i]));
                     var entity = ActivityMapping.ToEntity(orgId, requests[i], now, sanitizer, itemHashes[i]);
                     createdActivities.Add(entity);
-                    items[i] = ActivityMapping.ToResponse(entity);
+                    rows[i] = entity;
                 }
 
                 // The row locks that every write of an org or of a busy actor contends for (changed
@@ -115,10 +115,10 @@ public sealed class ActivityWriter(
                     await ActivityCopy.WriteAsync(db, createdActivities, cancellationToken);
                 }
 
-                var stored = await DirectoryUpserts.ApplyAsync(db, orgId, newRequests, now, cancellationToken);
+                var stored = await DirectoryUpserts.ApplyAsync(db, orgId, mentions, now, cancellationToken);
                 // Enriched inside the transaction from the entries just stored (read only for replayed
                 // items), so the stored idempotent response is exactly the body this first answer sends.
-                var enriched = await enricher.EnrichAsync(orgId, items, stored, cancellationToken);
+                var enriched = await ActivityResponses.EnrichedAsync(enricher, orgId, rows, stored, cancellationToken);
                 var key = idempotencyKey is null ? [] : new[]
                 {
                     IdempotencyKeys.Insert(new IdempotencyKey
@@ -128,7 +128,7 @@ public sealed class ActivityWriter(
                         RequestHash = requestHash,
                         ResponseStatus = createdActivities.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
                         ResponseBody = ActivityMapping.Serialize(enriched),
-                        ActivityIds = items.Select(a => a.Id).ToArray(),
+                        ActivityIds = rows.Select(a => a.Id).ToArray(),
                         CreatedAt = now,
                         ExpiresAt = now + KeyLifetime,
                     }),

@@ -1,3 +1,4 @@
+using ActivityFeed.Api.Infrastructure.Identifiers;
 namespace ActivityFeed.Api.Auth;
 
 public static class ApiKeyIssuer

@@ -1,4 +1,3 @@
-using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Infrastructure.Json;
 using FluentValidation;
 
@@ -34,9 +33,4 @@ public sealed class CreateUserTokenRequestValidator : AbstractValidator<CreateUs
             .WithName("expires_at").OverridePropertyName("expires_at")
             .WithMessage("Give expires_in or expires_at, not both.");
     }
-}
-
-public static class UserIds
-{
-    public static bool IsValid(string userId) => System.Text.RegularExpressions.Regex.IsMatch(userId, ActivityRules.ClientIdPattern);
 }

@@ -1,4 +1,5 @@
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;
@@ -42,7 +43,7 @@ public static class UserTokensApi
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (!UserIds.IsValid(userId))
+        if (!ClientIds.IsValid(userId))
         {
             return InvalidUserId();
         }
@@ -66,7 +67,7 @@ public static class UserTokensApi
     public static async Task<Results<Ok<ListEnvelope<UserTokenResponse>>, ValidationProblem>> ListUserTokens(
         [FromRoute(Name = "org_id")] string orgId, [FromRoute(Name = "user_id")] string userId, HttpContext http, ActivityFeedDb db, CancellationToken cancellationToken)
     {
-        if (!UserIds.IsValid(userId))
+        if (!ClientIds.IsValid(userId))
         {
             return InvalidUserId();
         }
@@ -110,7 +111,7 @@ public static class UserTokensApi
         $"/orgs/{Uri.EscapeDataString(orgId)}/users/{Uri.EscapeDataString(userId)}/tokens/{tokenId}";
 
     private static ValidationProblem InvalidUserId() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user_id"] = ["user_id must be 1-128 characters of A-Z a-z 0-9 _ . : -"] },
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user_id"] = ["user_id " + ClientIds.Rule] },
             detail: "The user id in the path is invalid.");
 
     private static ProblemHttpResult TokenNotFound(string userId, string tokenId) =>

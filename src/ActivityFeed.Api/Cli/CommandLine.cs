@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Orgs;
 
 namespace ActivityFeed.Api.Cli;
@@ -15,8 +15,6 @@ public static partial class CommandLine
     /// <summary>What the web host should see: the verb's own options are not configuration.</summary>
     public static string[] HostArguments(string[] args) => IsVerb(args) ? [] : args;
 
-    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,128}$")]
-    private static partial Regex ClientId();
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -53,9 +51,9 @@ public static partial class CommandLine
             return Usage("--org-name is required (1-200 characters).");
         }
 
-        if (orgId is not null && !ClientId().IsMatch(orgId))
+        if (orgId is not null && !ClientIds.IsValid(orgId))
         {
-            return Usage("--org-id must be 1-128 characters of A-Z a-z 0-9 _ . : -");
+            return Usage("--org-id " + ClientIds.Rule);
         }
 
         await app.Services.MigrateDatabaseAsync();

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;
@@ -16,7 +15,7 @@ namespace ActivityFeed.Api.Directory;
 
 public static partial class DirectoryApi
 {
-    private static readonly JsonSerializerOptions Json = CreateJsonOptions();
+    private static readonly JsonSerializerOptions Json = JsonSetup.Options;
 
     public static IEndpointRouteBuilder MapDirectory(this IEndpointRouteBuilder routes)
     {
@@ -112,16 +111,13 @@ public static partial class DirectoryApi
             ListEntries(Resource, orgId, http, db, cancellationToken);
     }
 
-    [GeneratedRegex(ActivityRules.ClientIdPattern)]
-    private static partial Regex ClientId();
-
     public static async Task<Results<Created<TResponse>, Ok<TResponse>, ValidationProblem>> UpsertEntry<TEntity, TPut, TResponse>(
         DirectoryResource<TEntity, TPut, TResponse> resource, string orgId, string id, TPut request, ActivityFeedDb db, TimeProvider clock, CancellationToken cancellationToken)
         where TEntity : DirectoryEntry
     {
-        if (!ClientId().IsMatch(id))
+        if (!ClientIds.IsValid(id))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be 1-128 characters of A-Z a-z 0-9 _ . : -"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id " + ClientIds.Rule] });
         }
 
         // The body parameter is generic, so binding cannot tell it is required: no body, or JSON null, arrives as null.
@@ -202,11 +198,4 @@ public static partial class DirectoryApi
     private static ProblemHttpResult NotFound<TEntity, TPut, TResponse>(DirectoryResource<TEntity, TPut, TResponse> resource, string id)
         where TEntity : DirectoryEntry =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"No {resource.Singular.ToLowerInvariant()} '{id}' in this org's directory.");
-
-    private static JsonSerializerOptions CreateJsonOptions()
-    {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Apply(options);
-        return options;
-    }
 }

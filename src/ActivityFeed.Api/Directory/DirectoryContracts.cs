@@ -1,4 +1,4 @@
-using ActivityFeed.Api.Activities;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using FluentValidation;
 
 namespace ActivityFeed.Api.Directory;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Infrastructure.Json;
 using Npgsql;
@@ -15,46 +14,46 @@ namespace ActivityFeed.Api.Directory;
 /// </summary>
 public static class DirectoryUpserts
 {
-    private static readonly JsonSerializerOptions Json = CreateJsonOptions();
+    private static readonly JsonSerializerOptions Json = JsonSetup.Options;
 
     /// <returns>The stored entries, as the embedded objects a response shows.</returns>
-    public static async Task<KnownEntries> ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<CreateActivityRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<KnownEntries> ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<EntryMentions> mentions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var users = new Dictionary<string, ActorInput>(StringComparer.Ordinal);
         var assistants = new Dictionary<string, AssistantInput>(StringComparer.Ordinal);
         var segments = new Dictionary<string, SegmentInput>(StringComparer.Ordinal);
         var broadcasts = new Dictionary<string, BroadcastInput>(StringComparer.Ordinal);
-        foreach (var request in requests)
+        foreach (var mention in mentions)
         {
-            if (request.Actor is { Id: { } actorId } actor)
+            if (mention.Actor is { Id: { } actorId } actor)
             {
                 users[actorId] = users.TryGetValue(actorId, out var known)
                     ? new ActorInput(actorId, actor.Name ?? known.Name, actor.Email ?? known.Email, actor.Avatar ?? known.Avatar, actor.SeenAt ?? known.SeenAt)
                     : actor;
             }
 
-            if (request.Note?.User is { Id: { } noteUserId } noteUser)
+            if (mention.NoteUser is { Id: { } noteUserId } noteUser)
             {
                 users[noteUserId] = users.TryGetValue(noteUserId, out var known)
                     ? known with { Name = noteUser.Name ?? known.Name, Avatar = noteUser.Avatar ?? known.Avatar }
                     : new ActorInput(noteUserId, noteUser.Name, null, noteUser.Avatar);
             }
 
-            if (request.Assistant is { Id: { } assistantId } assistant)
+            if (mention.Assistant is { Id: { } assistantId } assistant)
             {
                 assistants[assistantId] = assistants.TryGetValue(assistantId, out var known)
                     ? new AssistantInput(assistantId, assistant.Name ?? known.Name, assistant.AvatarUrl ?? known.AvatarUrl)
                     : assistant;
             }
 
-            if (request.Segment is { Id: { } segmentId } segment)
+            if (mention.Segment is { Id: { } segmentId } segment)
             {
                 segments[segmentId] = segments.TryGetValue(segmentId, out var known)
                     ? new SegmentInput(segmentId, segment.Name ?? known.Name, segment.Color ?? known.Color, segment.ContactsCount ?? known.ContactsCount, segment.Boards ?? known.Boards)
                     : segment;
             }
 
-            if (request.Broadcast is { Id: { } broadcastId } broadcast)
+            if (mention.Broadcast is { Id: { } broadcastId } broadcast)
             {
                 broadcasts[broadcastId] = broadcasts.TryGetValue(broadcastId, out var known) ? new BroadcastInput(broadcastId, broadcast.Name ?? known.Name) : broadcast;
             }
@@ -221,12 +220,5 @@ public static class DirectoryUpserts
         }
 
         return new KnownEntries(users, assistants, segments, broadcasts);
-    }
-
-    private static JsonSerializerOptions CreateJsonOptions()
-    {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Apply(options);
-        return options;
     }
 }

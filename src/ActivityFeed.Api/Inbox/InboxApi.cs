@@ -3,7 +3,6 @@ using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
-using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;
@@ -90,30 +89,21 @@ public static class InboxApi
 
         var (filters, page, cursor) = (request.Filters, request.Page, request.Cursor);
         status = Enum.Parse<InboxStatus>(request.Extras[InboxStatuses.Parameter], ignoreCase: true);
-        var matching = InboxQuery.Matching(services.Db, orgId, userId, status, filters);
-        var paged = InboxQuery.Page(matching, filters, cursor);
-        if (cursor is null && page.Offset > 0)
-        {
-            paged = paged.Skip(page.Offset);
-        }
-
         var cancellationToken = http.RequestAborted;
-        var rows = await paged.Take(page.Take + 1)
-            .Select(i => new { i.ReadAt, i.SeenAt, i.ArchivedAt, Activity = i.Activity! })
-            .ToListAsync(cancellationToken);
-        long? total = page.IncludeTotal ? await matching.LongCountAsync(cancellationToken) : null;
+        var offset = cursor is null ? page.Offset : 0;
+        var (rows, total) = await ActivityRows.PageAsync(services.Db, InboxSql.Page(orgId, userId, status, filters, cursor, offset, page.Take + 1),
+            page.IncludeTotal ? InboxSql.Count(orgId, userId, status, filters) : null, InboxSql.Read, cancellationToken);
         var hasMore = rows.Count > page.Take;
         var items = rows.Take(page.Take).ToList();
-        if (markRead && items.Where(i => i.ReadAt is null).Select(i => i.Activity.Id).ToArray() is { Length: > 0 } unread)
+        if (markRead && items.Where(i => i.ReadAt is null).Select(i => i.Row.Activity.Id).ToArray() is { Length: > 0 } unread)
         {
             await InboxMarks.MarkAsync(services.Db.InboxItems.Where(i => i.OrgId == orgId && i.UserId == userId && unread.Contains(i.ActivityId)),
                 InboxAction.Read, Timestamps.Truncate(services.Clock.GetUtcNow()), cancellationToken);
             await InboxSignal.NotifyAsync(services.Db, orgId, userId, cancellationToken);
         }
 
-        var responses = items.Select(i => (ActivityResponse)new InboxItemResponse(ActivityMapping.ToResponse(i.Activity), i.ReadAt, i.SeenAt, i.ArchivedAt)).ToList();
-        var enriched = (await services.Enricher.EnrichAsync(orgId, responses, cancellationToken)).Cast<InboxItemResponse>().ToList();
-        return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, enriched, hasMore,
+        var responses = items.Select(i => new InboxItemResponse(ActivityMapping.ToResponse(i.Row), i.ReadAt, i.SeenAt, i.ArchivedAt)).ToList();
+        return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, responses, hasMore,
             i => (FeedQuery.SortValue(i, filters.SortBy), i.Id), total));
     }
 
@@ -224,4 +214,4 @@ public static class InboxApi
         TypedResults.ValidationProblem(errors, detail: "One or more query parameters are invalid; see errors.");
 }
 
-public sealed record InboxServices(ActivityFeedDb Db, CursorCodec Cursors, DirectoryEnricher Enricher, TimeProvider Clock);
+public sealed record InboxServices(ActivityFeedDb Db, CursorCodec Cursors, TimeProvider Clock);

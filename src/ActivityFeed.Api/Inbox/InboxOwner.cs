@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ActivityFeed.Api.Auth;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ActivityFeed.Api.Inbox;
@@ -27,13 +28,13 @@ public static class InboxOwner
             return null;
         }
 
-        if (pathUser == Me || !UserIds.IsValid(pathUser))
+        if (pathUser == Me || !ClientIds.IsValid(pathUser))
         {
             return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
                 ["user_id"] = [pathUser == Me
                     ? "'me' names the user of a user token; with an org API key, name the user."
-                    : "user_id must be 1-128 characters of A-Z a-z 0-9 _ . : -"],
+                    : "user_id " + ClientIds.Rule],
             })
             {
                 Status = StatusCodes.Status400BadRequest,

@@ -1,5 +1,6 @@
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,6 @@ using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
-using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Inbox;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,12 +44,10 @@ public sealed class ChangeBatchReader(IServiceScopeFactory scopes)
         var changedIds = events.Where(e => e.Kind != ChangeKinds.Deleted).Select(e => e.ActivityId).Distinct().ToArray();
         if (changedIds.Length > 0 && subscribers.Count > 0)
         {
-            var activities = await db.Activities.AsNoTracking()
-                .Where(a => a.OrgId == orgId && changedIds.Contains(a.Id))
-                .ToDictionaryAsync(a => a.Id, cancellationToken);
-            var enricher = scope.ServiceProvider.GetRequiredService<DirectoryEnricher>();
-            var responses = (await enricher.EnrichAsync(orgId, activities.Values.Select(ActivityMapping.ToResponse).ToList(), cancellationToken))
-                .ToDictionary(r => r.Id);
+            // One statement, joined to the directory: the activities as they are now, as response rows.
+            var rows = await ActivityRows.ByIdsAsync(db, orgId, changedIds, cancellationToken);
+            var activities = rows.ToDictionary(r => r.Activity.Id, r => r.Activity);
+            var responses = rows.ToDictionary(r => r.Activity.Id, ActivityMapping.ToResponse);
             var inboxUsers = subscribers.Where(s => s.InboxUser is not null).Select(s => s.InboxUser!).Distinct().ToArray();
             var states = inboxUsers.Length == 0 ? [] : await db.InboxItems.AsNoTracking()
                 .Where(i => i.OrgId == orgId && changedIds.Contains(i.ActivityId) && inboxUsers.Contains(i.UserId))

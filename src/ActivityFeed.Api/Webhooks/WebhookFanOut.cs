@@ -1,9 +1,8 @@
 using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
-using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
-using ActivityFeed.Api.Directory;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -97,12 +96,10 @@ public sealed class WebhookFanOut(IServiceScopeFactory scopes, IOptions<WebhookO
         if (webhooks.Count > 0)
         {
             var changedIds = events.Where(e => e.Kind != ChangeKinds.Deleted).Select(e => e.ActivityId).Distinct().ToArray();
-            var activities = await db.Activities.AsNoTracking()
-                .Where(a => a.OrgId == orgId && changedIds.Contains(a.Id))
-                .ToDictionaryAsync(a => a.Id, cancellationToken);
-            var enricher = scope.ServiceProvider.GetRequiredService<DirectoryEnricher>();
-            var responses = (await enricher.EnrichAsync(orgId, activities.Values.Select(ActivityMapping.ToResponse).ToList(), cancellationToken))
-                .ToDictionary(r => r.Id);
+            // One statement, joined to the directory: the activities as they are now, as response rows.
+            var rows = await ActivityRows.ByIdsAsync(db, orgId, changedIds, cancellationToken);
+            var activities = rows.ToDictionary(r => r.Activity.Id, r => r.Activity);
+            var responses = rows.ToDictionary(r => r.Activity.Id, ActivityMapping.ToResponse);
             var now = clock.GetUtcNow();
             foreach (var change in events)
             {

@@ -5,6 +5,7 @@ using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
 using ActivityFeed.Api.Infrastructure.Errors;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Json;
 using ActivityFeed.Api.Infrastructure.OpenApi;
 using ActivityFeed.Api.Infrastructure.Paging;

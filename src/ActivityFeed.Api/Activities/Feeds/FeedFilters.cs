@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Json;
 
 namespace ActivityFeed.Api.Activities.Feeds;
@@ -62,9 +63,6 @@ public sealed partial record FeedFilters
     /// <summary>The parameters as normalised text: what a cursor stores and compares.</summary>
     public IReadOnlyDictionary<string, string> Canonical { get; init; } = new Dictionary<string, string>();
 
-    [GeneratedRegex(Activities.ActivityRules.ClientIdPattern)]
-    private static partial Regex ClientId();
-
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex MetadataMember();
 
@@ -115,13 +113,13 @@ public sealed partial record FeedFilters
         {
             if (Single(name) is { } id)
             {
-                if (ClientId().IsMatch(id))
+                if (ClientIds.IsValid(id))
                 {
                     ids[name] = canonical[name] = id;
                 }
                 else
                 {
-                    errors[name] = [$"{name} must be 1-128 characters of A-Z a-z 0-9 _ . : -"];
+                    errors[name] = [$"{name} {ClientIds.Rule}"];
                 }
             }
         }

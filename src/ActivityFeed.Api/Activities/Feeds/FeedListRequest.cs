@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 using ActivityFeed.Api.Infrastructure.Paging;
 
 namespace ActivityFeed.Api.Activities.Feeds;
@@ -16,9 +16,6 @@ public sealed partial record FeedListRequest(
     IReadOnlyDictionary<string, string> Extras,
     string? ScopeParameter)
 {
-    [GeneratedRegex(ActivityRules.ClientIdPattern)]
-    private static partial Regex ClientId();
-
     /// <param name="feed">Which feed of the org: a cursor is good for this feed only.</param>
     /// <param name="scope">A filter the path gives (contact_id of a contact's timeline).</param>
     /// <param name="extras">Canonical values of the list's own bound parameters, as parsed from the query.</param>
@@ -80,9 +77,9 @@ public sealed partial record FeedListRequest(
 
         if (scope is var (scopeName, scopeValue))
         {
-            if (!ClientId().IsMatch(scopeValue))
+            if (!ClientIds.IsValid(scopeValue))
             {
-                errors[scopeName] = [$"{scopeName} must be 1-128 characters of A-Z a-z 0-9 _ . : -"];
+                errors[scopeName] = [$"{scopeName} {ClientIds.Rule}"];
             }
             else if (filters.Ids.TryGetValue(scopeName, out var fromQuery) && fromQuery != scopeValue)
             {

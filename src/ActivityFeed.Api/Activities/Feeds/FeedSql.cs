@@ -9,8 +9,9 @@ namespace ActivityFeed.Api.Activities.Feeds;
 /// filters, then a total order (sort column, id) with a keyset condition, so each filter lands on an
 /// org-leading index and a page costs the same at any depth. The text depends only on which filters
 /// are set (never on their values), so each shape is prepared once per connection. The same
-/// conditions as <see cref="FeedQuery.Filtered"/>, which the inbox and the dialects compose with EF;
-/// <c>FeedSqlEquivalenceTests</c> hold the two to the same rows.
+/// conditions as <see cref="FeedQuery.Filtered"/>, which the dialects and the inbox counts compose with EF;
+/// <c>FeedSqlEquivalenceTests</c> hold the two to the same rows. Other lists over activities (the
+/// inbox) take the conditions (<see cref="Conditions"/>) and add their own, sharing the parameters.
 /// </summary>
 public sealed class FeedSql
 {
@@ -85,18 +86,12 @@ public sealed class FeedSql
         var sort = "a." + FeedFilters.SortName(filters.SortBy);
         if (after is not null)
         {
-            var op = filters.Descending ? "<" : ">";
-            sql.Condition($"({sort}, a.id) {op} ({sql.Add(FeedCursor.FromMicros(after.SortValueMicros))}, {sql.Add(after.LastId, NpgsqlDbType.Text)})");
+            sql.Condition(sql.After(sort, "a.id", filters.Descending, after));
         }
 
         var direction = filters.Descending ? "DESC" : "ASC";
         var orderBy = $"{sort} {direction}, a.id {direction}";
-        var page = $"SELECT {ActivityRows.Columns} FROM activities a WHERE {sql._where} ORDER BY {orderBy} LIMIT {sql.Add(limit, NpgsqlDbType.Integer)}";
-        if (offset > 0)
-        {
-            page += $" OFFSET {sql.Add(offset, NpgsqlDbType.Integer)}";
-        }
-
+        var page = $"SELECT {ActivityRows.Columns} FROM activities a WHERE {sql._where} ORDER BY {orderBy} {sql.LimitOffset(limit, offset)}";
         return sql.Command(ActivityRows.Enriched(page, orderBy));
     }
 
@@ -107,7 +102,45 @@ public sealed class FeedSql
         return sql.Command($"SELECT count(*) FROM activities a WHERE {sql._where}");
     }
 
-    private NpgsqlBatchCommand Command(string text)
+    /// <summary>The feed conditions on <c>activities a</c> (<c>$1</c> is the org), for a statement that adds its own.</summary>
+    public static FeedSql Conditions(string orgId, FeedFilters filters) => new(orgId, filters);
+
+    /// <summary>The conditions so far, joined by AND.</summary>
+    public string Where => _where.ToString();
+
+    /// <summary>The keyset condition: rows after the cursor's (sort value, id) in the sort's direction.</summary>
+    public string After(string sortColumn, string idColumn, bool descending, FeedCursor after) =>
+        $"({sortColumn}, {idColumn}) {(descending ? "<" : ">")} ({Add(FeedCursor.FromMicros(after.SortValueMicros))}, {Add(after.LastId, NpgsqlDbType.Text)})";
+
+    public string LimitOffset(int limit, int offset) =>
+        $"LIMIT {Add(limit, NpgsqlDbType.Integer)}" + (offset > 0 ? $" OFFSET {Add(offset, NpgsqlDbType.Integer)}" : "");
+
+    /// <summary>The conditions of <paramref name="range"/> on <paramref name="column"/>, each with its parameter.</summary>
+    public List<string> Range(string column, TimeRange range)
+    {
+        var conditions = new List<string>();
+        foreach (var (op, bound) in new[] { (">", range.Gt), (">=", range.Gte), ("<", range.Lt), ("<=", range.Lte) })
+        {
+            if (bound is { } value)
+            {
+                conditions.Add($"{column} {op} {Add(value)}");
+            }
+        }
+
+        return conditions;
+    }
+
+    public string Add(object value, NpgsqlDbType type)
+    {
+        _parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+        return "$" + _parameters.Count;
+    }
+
+    // timestamptz takes UTC only (Npgsql refuses another offset); the instant is the same.
+    public string Add(DateTimeOffset value) => Add(value.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+
+    /// <summary>The statement <paramref name="text"/> with the parameters added so far.</summary>
+    public NpgsqlBatchCommand Command(string text)
     {
         var command = new NpgsqlBatchCommand(text);
         command.Parameters.AddRange(_parameters.ToArray());
@@ -119,23 +152,11 @@ public sealed class FeedSql
 
     private void Condition(string condition) => _where.Append(" AND ").Append(condition);
 
-    private string Add(object value, NpgsqlDbType type)
-    {
-        _parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
-        return "$" + _parameters.Count;
-    }
-
-    // timestamptz takes UTC only (Npgsql refuses another offset); the instant is the same.
-    private string Add(DateTimeOffset value) => Add(value.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-
     private void InRange(string column, TimeRange range)
     {
-        foreach (var (op, bound) in new[] { (">", range.Gt), (">=", range.Gte), ("<", range.Lt), ("<=", range.Lte) })
+        foreach (var condition in Range(column, range))
         {
-            if (bound is { } value)
-            {
-                Condition($"{column} {op} {Add(value)}");
-            }
+            Condition(condition);
         }
     }
 }

@@ -5,7 +5,6 @@ using ActivityFeed.Api.Infrastructure.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
-using Npgsql;
 
 namespace ActivityFeed.Api.Activities.Feeds;
 
@@ -58,21 +57,8 @@ public static class FeedsApi
 
         var (filters, page, cursor) = (request.Filters, request.Page, request.Cursor);
         var offset = cursor is null ? page.Offset : 0;
-        // The page and its total in one round trip: the rows come first, the count second.
-        NpgsqlBatchCommand[] statements = page.IncludeTotal
-            ? [FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1), FeedSql.Count(orgId, filters)]
-            : [FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1)];
-        var (rows, total) = await SqlBatch.ReadAsync(services.Db, statements, async reader =>
-        {
-            var rows = await ActivityRows.ReadAllAsync(reader, http.RequestAborted);
-            long? total = null;
-            if (page.IncludeTotal && await reader.NextResultAsync(http.RequestAborted) && await reader.ReadAsync(http.RequestAborted))
-            {
-                total = reader.GetInt64(0);
-            }
-
-            return (rows, total);
-        }, http.RequestAborted);
+        var (rows, total) = await ActivityRows.PageAsync(services.Db, FeedSql.Page(orgId, filters, cursor, offset, page.Take + 1),
+            page.IncludeTotal ? FeedSql.Count(orgId, filters) : null, ActivityRows.Read, http.RequestAborted);
         var hasMore = rows.Count > page.Take;
         var items = rows.Take(page.Take).Select(ActivityMapping.ToResponse).ToList();
         return TypedResults.Ok(await request.EnvelopeAsync(http, services.Cursors, items, hasMore,

@@ -21,11 +21,9 @@ public sealed class MetadataSchemas
 
     private static readonly Lazy<FrozenDictionary<string, JsonSchema>> BuiltIn = new(() =>
     {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Apply(options);
         var settings = new SystemTextJsonSchemaGeneratorSettings
         {
-            SerializerOptions = options,
+            SerializerOptions = JsonSetup.Options,
             AlwaysAllowAdditionalObjectProperties = true,
             SchemaType = SchemaType.JsonSchema,
             DefaultReferenceTypeNullHandling = ReferenceTypeNullHandling.Null,

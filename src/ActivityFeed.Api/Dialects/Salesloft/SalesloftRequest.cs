@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using ActivityFeed.Api.Activities;
 using ActivityFeed.Api.Activities.Feeds;
+using ActivityFeed.Api.Infrastructure.Identifiers;
 
 namespace ActivityFeed.Api.Dialects.Salesloft;
 
@@ -102,9 +103,9 @@ public sealed partial record SalesloftRequest(
             {
                 q.Errors["resource_id"] = ["resource_id needs resource_type: ids are only unique within a resource type."];
             }
-            else if (!Regex.IsMatch(resourceId, ActivityRules.ClientIdPattern))
+            else if (!ClientIds.IsValid(resourceId))
             {
-                q.Errors["resource_id"] = ["resource_id must be 1-128 characters of A-Z a-z 0-9 _ . : -"];
+                q.Errors["resource_id"] = ["resource_id " + ClientIds.Rule];
             }
         }
 

@@ -1,4 +1,4 @@
-namespace ActivityFeed.Api.Auth;
+namespace ActivityFeed.Api.Infrastructure.Identifiers;
 
 /// <summary>Server-generated ids: a prefix and a ULID, so they sort by creation time.</summary>
 public static class Ids
