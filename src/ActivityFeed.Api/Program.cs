@@ -31,7 +31,6 @@ builder.Services.AddActivityFeedHealth();
 builder.Services.AddActivityFeedAuth();
 builder.Services.AddActivityFeedRateLimiting(builder.Configuration, builder.Environment);
 builder.Services.AddActivityFeedHttp(builder.Configuration, builder.WebHost);
-builder.Services.AddDirectory();
 builder.Services.AddActivities(builder.Configuration);
 builder.Services.AddStreams(builder.Configuration);
 builder.Services.AddWebhooks(builder.Configuration);

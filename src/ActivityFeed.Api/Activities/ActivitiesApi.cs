@@ -1,7 +1,6 @@
 using ActivityFeed.Api.Auth;
 using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Data.Changes;
-using ActivityFeed.Api.Directory;
 using ActivityFeed.Api.Infrastructure.Errors;
 using ActivityFeed.Api.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -117,7 +116,7 @@ public static class ActivitiesApi
         [FromRoute(Name = "id")] string id,
         HttpContext http,
         ActivityWriter writer,
-        DirectoryEnricher enricher,
+        ActivityFeedDb db,
         CancellationToken cancellationToken)
     {
         if (!PatchBody.IsJson(http.Request))
@@ -135,7 +134,7 @@ public static class ActivitiesApi
         return await writer.PatchAsync(orgId, id, patch, cancellationToken) switch
         {
             null => ActivityNotFound(id),
-            { Activity: { } activity } => TypedResults.Ok(await ActivityResponses.EnrichedAsync(enricher, orgId, activity, cancellationToken)),
+            { Activity: { } activity } => TypedResults.Ok(await ActivityResponses.EnrichedAsync(db, orgId, activity, cancellationToken)),
             var failed => TypedResults.ValidationProblem(failed.Errors!, detail: failed.Detail),
         };
     }

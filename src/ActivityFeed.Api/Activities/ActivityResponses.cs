@@ -1,21 +1,19 @@
+using ActivityFeed.Api.Data;
 using ActivityFeed.Api.Directory;
 
 namespace ActivityFeed.Api.Activities;
 
 /// <summary>
-/// Responses for activities read or written without their directory joins (a write's rows, a
-/// patched row, inbox items): their entries read in one query per kind, not one per row.
+/// Responses for activities read or written without their directory joins: a write's rows, from
+/// the entries the write read and stored, and a patched row, its entries read in one round trip.
 /// </summary>
 public static class ActivityResponses
 {
-    /// <param name="known">Entries the caller just stored, so they are not read back.</param>
-    public static async Task<IReadOnlyList<ActivityResponse>> EnrichedAsync(
-        DirectoryEnricher directory, string orgId, IReadOnlyList<Activity> activities, KnownEntries known, CancellationToken cancellationToken)
-    {
-        var entries = await directory.ReadAsync(orgId, [.. activities.Select(ActivityMapping.EmbeddedIdsOf)], known, cancellationToken);
-        return [.. activities.Select((activity, i) => ActivityMapping.ToResponse(new ActivityRow { Activity = activity, Embedded = entries[i] }))];
-    }
+    /// <summary>The response of one activity, its directory entries read now (one round trip).</summary>
+    public static async Task<ActivityResponse> EnrichedAsync(ActivityFeedDb db, string orgId, Activity activity, CancellationToken cancellationToken) =>
+        WithEntries([activity], await DirectoryUpserts.ReadAsync(db, orgId, [ActivityMapping.EmbeddedIdsOf(activity)], cancellationToken))[0];
 
-    public static async Task<ActivityResponse> EnrichedAsync(DirectoryEnricher directory, string orgId, Activity activity, CancellationToken cancellationToken) =>
-        (await EnrichedAsync(directory, orgId, [activity], KnownEntries.None, cancellationToken))[0];
+    /// <summary>The responses of activities whose entries the caller already has (a write that read and stored them).</summary>
+    public static IReadOnlyList<ActivityResponse> WithEntries(IReadOnlyList<Activity> activities, KnownEntries entries) =>
+        [.. activities.Select(activity => ActivityMapping.ToResponse(new ActivityRow { Activity = activity, Embedded = entries.For(ActivityMapping.EmbeddedIdsOf(activity)) }))];
 }

@@ -40,7 +40,6 @@ public sealed class ActivityWriter(
     ActivityTypeCatalog catalog,
     DescriptionSanitizer sanitizer,
     IValidator<CreateActivityRequest> validator,
-    DirectoryEnricher enricher,
     TimeProvider clock)
 {
     public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
@@ -74,11 +73,12 @@ public sealed class ActivityWriter(
             try
             {
                 // How long a duplicate waits for the first writer before it is answered 409 + Retry-After;
-                // an expired key of the same name goes in the same round trip.
-                await SqlBatch.ExecuteAsync(db, [
+                // an expired key of the same name goes with it. Both go ahead of the first statement that
+                // can wait on another writer's lock: a batch's COPY, a directory upsert, or the last round trip.
+                var preamble = new LockPreamble([
                     SqlBatch.Command("SET LOCAL lock_timeout = '10s'"),
                     .. idempotencyKey is null ? [] : new[] { IdempotencyKeys.DeleteExpired(orgId, idempotencyKey, now) },
-                ], cancellationToken);
+                ]);
 
                 var existing = await ExistingByExternalIdAsync(orgId, requests, cancellationToken);
                 var rows = new Activity[requests.Length];
@@ -112,13 +112,14 @@ public sealed class ActivityWriter(
                 // first in one COPY; a single one goes in the last round trip, with COMMIT.
                 if (createdActivities.Count > 1)
                 {
+                    await SqlBatch.ExecuteAsync(db, preamble.Take(), cancellationToken);
                     await ActivityCopy.WriteAsync(db, createdActivities, cancellationToken);
                 }
 
-                var stored = await DirectoryUpserts.ApplyAsync(db, orgId, mentions, now, cancellationToken);
-                // Enriched inside the transaction from the entries just stored (read only for replayed
-                // items), so the stored idempotent response is exactly the body this first answer sends.
-                var enriched = await ActivityResponses.EnrichedAsync(enricher, orgId, rows, stored, cancellationToken);
+                // The entries every row refers to are read with the mentioned ones and come back as stored,
+                // so the response (and the stored idempotent response, the same body) needs no read of its own.
+                var stored = await DirectoryUpserts.ApplyAsync(db, orgId, mentions, [.. rows.Select(ActivityMapping.EmbeddedIdsOf)], now, preamble, cancellationToken);
+                var enriched = ActivityResponses.WithEntries(rows, stored);
                 var key = idempotencyKey is null ? [] : new[]
                 {
                     IdempotencyKeys.Insert(new IdempotencyKey
@@ -134,6 +135,7 @@ public sealed class ActivityWriter(
                     }),
                 };
                 await SqlBatch.CommitWithAsync(db, [
+                    .. preamble.Take(),
                     .. createdActivities is [var single] ? new[] { ActivityCopy.Insert(single) } : [],
                     .. key,
                     .. InboxDelivery.Commands(orgId, createdActivities),

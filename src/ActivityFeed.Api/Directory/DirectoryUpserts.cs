@@ -6,8 +6,8 @@ using Npgsql;
 namespace ActivityFeed.Api.Directory;
 
 /// <summary>
-/// Writes the embedded objects of new activities into the directory, inside the caller's
-/// transaction. Fields an object leaves out (or sends as null) keep their stored value; within one
+/// Reads the directory entries rows refer to, and writes the embedded objects of new activities
+/// into the directory, inside the caller's transaction. Fields an object leaves out (or sends as null) keep their stored value; within one
 /// write, a later mention of the same id wins field by field. One statement per kind, kinds in a
 /// fixed order and rows in id order, so concurrent writes naming the same entries lock them in one
 /// order; a deadlock or serialization failure that still happens is retried by the writer.
@@ -16,8 +16,13 @@ public static class DirectoryUpserts
 {
     private static readonly JsonSerializerOptions Json = JsonSetup.Options;
 
-    /// <returns>The stored entries, as the embedded objects a response shows.</returns>
-    public static async Task<KnownEntries> ApplyAsync(ActivityFeedDb db, string orgId, IEnumerable<EntryMentions> mentions, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="referenced">Every entry the written rows refer to by id: read in the same round trip
+    /// as the mentioned ones, so the response needs no read of its own.</param>
+    /// <param name="preamble">Sent ahead of the first upsert (the first statement here that takes row locks), if any.</param>
+    /// <returns>Every mentioned or referenced entry the directory holds, as stored, as the embedded objects a response shows.</returns>
+    public static async Task<KnownEntries> ApplyAsync(
+        ActivityFeedDb db, string orgId, IEnumerable<EntryMentions> mentions, IReadOnlyCollection<EmbeddedIds> referenced, DateTimeOffset now,
+        LockPreamble preamble, CancellationToken cancellationToken)
     {
         var users = new Dictionary<string, ActorInput>(StringComparer.Ordinal);
         var assistants = new Dictionary<string, AssistantInput>(StringComparer.Ordinal);
@@ -61,16 +66,14 @@ public static class DirectoryUpserts
 
         // Only entries that a mention changes are written (and so locked until commit): a busy actor
         // named the same way on every write costs one read, not a row lock that serialises its writes.
-        var current = await RunAsync(db, [
-            (Kind.User, users.Count == 0 ? null : SqlBatch.Command(
-                "SELECT id, name, email, avatar, seen_at FROM users WHERE org_id = $1 AND id = ANY($2)", orgId, users.Keys.ToArray())),
-            (Kind.Assistant, assistants.Count == 0 ? null : SqlBatch.Command(
-                "SELECT id, name, avatar_url FROM assistants WHERE org_id = $1 AND id = ANY($2)", orgId, assistants.Keys.ToArray())),
-            (Kind.Segment, segments.Count == 0 ? null : SqlBatch.Command(
-                "SELECT id, name, color, contacts_count, boards::text, created_at, updated_at FROM segments WHERE org_id = $1 AND id = ANY($2)", orgId, segments.Keys.ToArray())),
-            (Kind.Broadcast, broadcasts.Count == 0 ? null : SqlBatch.Command(
-                "SELECT id, name FROM broadcasts WHERE org_id = $1 AND id = ANY($2)", orgId, broadcasts.Keys.ToArray())),
-        ], KnownEntries.None, cancellationToken);
+        // The read takes no locks, so the preamble waits for the upserts.
+        var current = await ReadAsync(db, orgId, [
+            .. referenced,
+            .. users.Keys.Select(id => new EmbeddedIds(id, null, null, null, null)),
+            .. assistants.Keys.Select(id => new EmbeddedIds(null, id, null, null, null)),
+            .. segments.Keys.Select(id => new EmbeddedIds(null, null, id, null, null)),
+            .. broadcasts.Keys.Select(id => new EmbeddedIds(null, null, null, id, null)),
+        ], cancellationToken);
         Keep(users, (id, e) => !current.Users.TryGetValue(id, out var s) || Differs(e.Name, s.Name) || Differs(e.Email, s.Email)
             || Differs(e.Avatar, s.Avatar) || (e.SeenAt is { } seen && seen != s.SeenAt));
         Keep(assistants, (id, e) => !current.Assistants.TryGetValue(id, out var s) || Differs(e.Name, s.Name) || Differs(e.AvatarUrl, s.AvatarUrl));
@@ -150,8 +153,32 @@ public static class DirectoryUpserts
                 """, orgId, now, b.Select(e => e.Id!).ToArray(), b.Select(e => e.Name).ToArray())));
         }
 
-        return await RunAsync(db, commands, current, cancellationToken);
+        return commands.Count == 0 ? current : await RunAsync(db, preamble.Take(), commands, current, cancellationToken);
     }
+
+    /// <summary>
+    /// Every entry that <paramref name="rows"/> refer to and the directory holds, in one round trip
+    /// (a statement per kind the rows refer to). Ids it does not hold have no entry.
+    /// </summary>
+    public static Task<KnownEntries> ReadAsync(ActivityFeedDb db, string orgId, IReadOnlyCollection<EmbeddedIds> rows, CancellationToken cancellationToken)
+    {
+        var userIds = Ids(rows.Select(r => r.ActorId).Concat(rows.Select(r => r.NoteUserId)));
+        var assistantIds = Ids(rows.Select(r => r.AssistantId));
+        var segmentIds = Ids(rows.Select(r => r.SegmentId));
+        var broadcastIds = Ids(rows.Select(r => r.BroadcastId));
+        return RunAsync(db, [], [
+            (Kind.User, userIds.Length == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, email, avatar, seen_at FROM users WHERE org_id = $1 AND id = ANY($2)", orgId, userIds)),
+            (Kind.Assistant, assistantIds.Length == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, avatar_url FROM assistants WHERE org_id = $1 AND id = ANY($2)", orgId, assistantIds)),
+            (Kind.Segment, segmentIds.Length == 0 ? null : SqlBatch.Command(
+                "SELECT id, name, color, contacts_count, boards::text, created_at, updated_at FROM segments WHERE org_id = $1 AND id = ANY($2)", orgId, segmentIds)),
+            (Kind.Broadcast, broadcastIds.Length == 0 ? null : SqlBatch.Command(
+                "SELECT id, name FROM broadcasts WHERE org_id = $1 AND id = ANY($2)", orgId, broadcastIds)),
+        ], KnownEntries.None, cancellationToken);
+    }
+
+    private static string[] Ids(IEnumerable<string?> ids) => [.. ids.OfType<string>().Distinct(StringComparer.Ordinal)];
 
     private enum Kind
     {
@@ -178,11 +205,17 @@ public static class DirectoryUpserts
     /// Runs the statements (null ones skipped) in one round trip; each returns directory rows of its
     /// kind (id first, then the embedded object's members), which replace those of <paramref name="over"/>.
     /// </summary>
-    private static async Task<KnownEntries> RunAsync(ActivityFeedDb db, IReadOnlyList<(Kind Kind, NpgsqlBatchCommand? Command)> statements, KnownEntries over, CancellationToken cancellationToken)
+    private static async Task<KnownEntries> RunAsync(
+        ActivityFeedDb db, IReadOnlyList<NpgsqlBatchCommand> first, IReadOnlyList<(Kind Kind, NpgsqlBatchCommand? Command)> statements, KnownEntries over, CancellationToken cancellationToken)
     {
         var present = statements.Where(s => s.Command is not null).ToList();
         if (present.Count == 0)
         {
+            if (first.Count > 0)
+            {
+                await SqlBatch.ExecuteAsync(db, first, cancellationToken);
+            }
+
             return over;
         }
 
@@ -190,35 +223,37 @@ public static class DirectoryUpserts
         var assistants = new Dictionary<string, AssistantObject>(over.Assistants, StringComparer.Ordinal);
         var segments = new Dictionary<string, SegmentObject>(over.Segments, StringComparer.Ordinal);
         var broadcasts = new Dictionary<string, BroadcastObject>(over.Broadcasts, StringComparer.Ordinal);
-        await using var batch = SqlBatch.Create(db, present.Select(s => s.Command!));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        foreach (var (kind, _) in present)
+        // Statements that return no rows have no result set for the reader: it goes straight to the first read.
+        return await SqlBatch.ReadAsync(db, first.Concat(present.Select(s => s.Command!)), async reader =>
         {
-            while (await reader.ReadAsync(cancellationToken))
+            foreach (var (kind, _) in present)
             {
-                var id = reader.GetString(0);
-                string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
-                switch (kind)
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    case Kind.User:
-                        users[id] = new ActorObject(id, Text(1), Text(2), Text(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
-                        break;
-                    case Kind.Assistant:
-                        assistants[id] = new AssistantObject(id, Text(1), Text(2));
-                        break;
-                    case Kind.Segment:
-                        segments[id] = new SegmentObject(id, Text(1), Text(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                            DirectoryApi.Boards(reader.GetString(4)), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6));
-                        break;
-                    default:
-                        broadcasts[id] = new BroadcastObject(id, Text(1));
-                        break;
+                    var id = reader.GetString(0);
+                    string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+                    switch (kind)
+                    {
+                        case Kind.User:
+                            users[id] = new ActorObject(id, Text(1), Text(2), Text(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+                            break;
+                        case Kind.Assistant:
+                            assistants[id] = new AssistantObject(id, Text(1), Text(2));
+                            break;
+                        case Kind.Segment:
+                            segments[id] = new SegmentObject(id, Text(1), Text(2), reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                                DirectoryApi.Boards(reader.GetString(4)), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6));
+                            break;
+                        default:
+                            broadcasts[id] = new BroadcastObject(id, Text(1));
+                            break;
+                    }
                 }
+
+                await reader.NextResultAsync(cancellationToken);
             }
 
-            await reader.NextResultAsync(cancellationToken);
-        }
-
-        return new KnownEntries(users, assistants, segments, broadcasts);
+            return new KnownEntries(users, assistants, segments, broadcasts);
+        }, cancellationToken);
     }
 }
