@@ -147,8 +147,22 @@ def wrk(path, seconds, connections, body_file=None):
 
 
 def latency(text, label):
-    m = re.search(r"^\s+" + re.escape(label) + r"\s+([\d.]+)(us|ms|s)$", text, re.M)
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else None
+    m = re.search(r"^\s+" + re.escape(label) + r"\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+    if not m:
+        # Reported as missing, never as 0: the raw output says why.
+        print(f"wrk printed no {label} latency:\n{text}", file=__import__("sys").stderr)
+        return None
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
+
+
+def latency_cell(values):
+    """The median of the rounds that reported the latency, with how many did when not all."""
+    values = list(values)
+    known = [v for v in values if v is not None]
+    if not known:
+        return "–"
+    cell = f"{statistics.median(known):.2f}"
+    return cell if len(known) == len(values) else f"{cell} ({len(known)} of {len(values)} rounds)"
 
 
 def pgbench(script, seconds, connections):
@@ -237,13 +251,13 @@ def main():
     for name, path, connections, count, api, db, best in results:
         rps = statistics.median(a["rps"] for a in api)
         tps = statistics.median(t for t, _ in db)
-        p50 = statistics.median(a["p50"] or 0 for a in api)
-        p99 = statistics.median(a["p99"] or 0 for a in api)
+        p50 = latency_cell(a["p50"] for a in api)
+        p99 = latency_cell(a["p99"] for a in api)
         errors = sum(a["errors"] for a in api)
         failed = sum(f for _, f in db)
         best_cell = f"{best:,.0f} | {rps / best:.2f}" if best else "– | –"
         ratio = f"{rps / tps:.2f}" if tps else "–"
-        print(f"| {name} | {connections} | {count} | {rps:,.1f} | {p50:.2f} | {p99:.2f} | {tps:,.1f} | {ratio} | {best_cell} | {errors} | {failed} |")
+        print(f"| {name} | {connections} | {count} | {rps:,.1f} | {p50} | {p99} | {tps:,.1f} | {ratio} | {best_cell} | {errors} | {failed} |")
     if results and results[-1][0].startswith("batch"):
         batch_rps = statistics.median(a["rps"] for a in results[-1][4])
         print()
