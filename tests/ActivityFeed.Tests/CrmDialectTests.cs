@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ActivityFeed.Tests.Infrastructure;
+using Npgsql;
 
 namespace ActivityFeed.Tests;
 
@@ -254,5 +255,44 @@ public sealed class CrmDialectTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var (company, _, _) = await OrgAsync("CRM unknown field");
         await (await company.PostAsync(Company, HttpAssertions.Json("""{"slug": "order_placed", "colour": "red"}"""), Cancel)).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>
+    /// The create reads its item back after the commit; a concurrent delete or erasure that lands in
+    /// between (found by the generated bad input) is a conflict that says what happened, not a 500.
+    /// A trigger deferred to the commit stands in for the other request, so the race is certain.
+    /// </summary>
+    [Fact]
+    public async Task ACreateWhoseActivityIsDeletedBeforeItIsReadBackIsAConflictThatSaysSo()
+    {
+        var (company, _, org) = await OrgAsync("CRM vanishing create");
+        var trigger = "crm_vanish_" + org.Replace('-', '_');
+        await OwnerSqlAsync($"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN DELETE FROM activities WHERE org_id = NEW.org_id AND id = NEW.id; RETURN NULL; END $$;
+            CREATE CONSTRAINT TRIGGER {trigger} AFTER INSERT ON activities DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW WHEN (NEW.org_id = '{org}') EXECUTE FUNCTION {trigger}();
+            """);
+        try
+        {
+            var response = await company.PostAsync(Company, HttpAssertions.Json("""{"slug": "order_placed", "title": "vanishes"}"""), Cancel);
+            var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+            Assert.Contains("deleted by another request", problem.GetProperty("detail").GetString());
+        }
+        finally
+        {
+            await OwnerSqlAsync($"DROP TRIGGER {trigger} ON activities; DROP FUNCTION {trigger}();");
+        }
+
+        var list = await (await company.GetAsync(Company, Cancel)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Empty(Titles(list));
+    }
+
+    private async Task OwnerSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Cancel);
     }
 }

@@ -90,8 +90,14 @@ public static partial class CrmApi
                 : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: "The write conflicted with another; retry.");
         }
 
-        var created = await FindAsync(db, orgId, result.Items[0].Id, http.RequestAborted);
-        return TypedResults.Created($"{CompanyPath}/{result.Items[0].Id}", created!.ToItem());
+        // The item is read back for its first recipient's read state, after the write committed: a
+        // concurrent delete or erasure can remove it in between. Telling the client so beats a 201 of
+        // nothing; a blind retry would bring back what the other request removed.
+        var id = result.Items[0].Id;
+        return await FindAsync(db, orgId, id, http.RequestAborted) is { } created
+            ? TypedResults.Created($"{CompanyPath}/{id}", created.ToItem())
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                detail: $"Activity {id} was created, then deleted by another request (a delete or an erasure) before it could be returned; it no longer exists.");
     }
 
     public static async Task<Results<Ok<CrmActivity>, ValidationProblem, ProblemHttpResult>> PatchCompanyActivity(
